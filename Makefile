@@ -1,0 +1,37 @@
+# Common commands. `make run` and `make test` install what is missing first,
+# so on a fresh Debian 12 machine they are all that is needed.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build run test test-sanitize ci clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/bin/lightline instruments scan
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The same suite, built with AddressSanitizer + UndefinedBehaviorSanitizer.
+test-sanitize: deps
+	@cmake -S . -B $(ASAN_BUILD) -DLL_SANITIZE=ON -DLL_WERROR=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+# What CI runs: warnings as errors, then the sanitizer pass.
+ci:
+	$(MAKE) test CMAKE_FLAGS=-DLL_WERROR=ON
+	$(MAKE) test-sanitize
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,47 @@
+/* ll-transport-private.h: what a transport kind implements. Each kind is one
+ * const LlTransportOps; the generic layer (ll-transport.c) owns buffering,
+ * line assembly, size bounds, timeouts and the clear-after-fault policy, so
+ * a kind only moves raw bytes. */
+#pragma once
+
+#include "ll-transport.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  LlResourceKind kind;
+  gsize priv_size; /* zero-filled private state, at t->priv */
+  /* Opens the device named by t->res. On failure, close() is not called. */
+  gboolean (*open)(LlTransport *t, GError **error);
+  void (*close)(LlTransport *t);
+  /* Sends all of @data as one message. */
+  gboolean (*write)(LlTransport *t, const guint8 *data, gsize len, GError **error);
+  /* Waits until some bytes arrive or the monotonic time @deadline_us passes.
+   * Returns the count read (> 0), or -1 with @error set: TIMEOUT when the
+   * deadline passed with nothing read. Sets *@eom when the transport knows
+   * the device's message ended with these bytes (USB-TMC EOM). */
+  gssize (*read)(LlTransport *t, guint8 *buf, gsize max, gint64 deadline_us, gboolean *eom,
+                 GError **error);
+  /* Discards pending replies at the device and in OS buffers. */
+  gboolean (*clear)(LlTransport *t, GError **error);
+  /* The clock deadlines are measured on; NULL: the monotonic system clock. */
+  gint64 (*now)(LlTransport *t);
+} LlTransportOps;
+
+struct _LlTransport {
+  const LlTransportOps *ops;
+  LlResource *res;
+  guint timeout_ms;
+  GByteArray *rx;   /* bytes read but not yet consumed */
+  gsize rx_eom;     /* if nonzero: rx[0..rx_eom) ends a device message */
+  gboolean dirty;   /* a reply may still be in flight: clear before the next write */
+  gboolean dead;    /* disconnected */
+  gpointer priv;
+};
+
+extern const LlTransportOps ll_transport_serial_ops;
+extern const LlTransportOps ll_transport_usbtmc_ops;
+extern const LlTransportOps ll_transport_tcp_ops;
+extern const LlTransportOps ll_transport_sim_ops;
+
+G_END_DECLS

@@ -1,0 +1,560 @@
+/* ll-sim-device.c: the simulated instrument core (see ll-sim-device.h).
+ *
+ * Input bytes are cut into lines; a line is cut into commands at ';'; each
+ * command's header is matched first against the IEEE 488.2 common commands
+ * and the SYSTem:ERRor queue handled here, then against the model's table.
+ * Replies are queued with the time they become ready (now, or later when the
+ * device is busy or a delay fault is set) and read out as bytes. */
+#include "ll-sim-model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+G_DEFINE_QUARK(ll-sim-error-quark, ll_sim_error)
+
+#define ERROR_QUEUE_MAX 16
+#define OVERSIZE_BYTES (4u * 1024 * 1024)
+
+typedef enum { FAULT_NONE, FAULT_NOREPLY, FAULT_GARBAGE, FAULT_ERROR, FAULT_OVERSIZE, FAULT_VANISH } Fault;
+static const char *const fault_names[] = { "none", "noreply", "garbage", "error", "oversize", "vanish" };
+
+typedef struct {
+  GBytes *data;
+  gsize offset;
+  gint64 ready_at;
+} Reply;
+
+typedef struct {
+  int code;
+  gchar *message;
+} QueuedError;
+
+struct _LlSimDevice {
+  GMutex lock;
+  const LlSimModel *model;
+  gpointer state;
+  LlClock *clock;
+  gchar *idn;
+  GString *input;
+  GQueue replies;   /* of Reply* */
+  GQueue errors;    /* of QueuedError* */
+  gint64 busy_until;
+  Fault fault;
+  guint fault_after;
+  gint64 delay_us;
+  gboolean gone;
+  guint commands;
+  gchar *last_command;
+  GRand *rand;
+};
+
+static void
+reply_free(gpointer p)
+{
+  Reply *r = p;
+  g_bytes_unref(r->data);
+  g_free(r);
+}
+
+static void
+queued_error_free(gpointer p)
+{
+  QueuedError *e = p;
+  g_free(e->message);
+  g_free(e);
+}
+
+static gboolean
+option_uint(GHashTable *options, const char *key, guint64 max, guint64 *out, GError **error)
+{
+  const char *v = options ? g_hash_table_lookup(options, key) : NULL;
+  if (!v)
+    return TRUE;
+  char *end = NULL;
+  guint64 n = g_ascii_strtoull(v, &end, 10);
+  if (!g_ascii_isdigit(*v) || *end || n > max) {
+    g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION,
+                "simulator option %s='%s' is not a number from 0 to %" G_GUINT64_FORMAT, key, v, max);
+    return FALSE;
+  }
+  *out = n;
+  return TRUE;
+}
+
+LlSimDevice *
+ll_sim_device_new(const char *model_name, GHashTable *options, LlClock *clock, GError **error)
+{
+  const LlSimModel *model = ll_sim_model_lookup(model_name);
+  if (!model) {
+    g_autofree gchar *names = ll_sim_model_names();
+    g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_UNKNOWN_MODEL,
+                "no simulator named '%s' (known: %s)", model_name, names);
+    return NULL;
+  }
+  static const char *const known[] = { "fault", "after", "delay", "serial", "seed" };
+  if (options) {
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init(&it, options);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+      gboolean ok = FALSE;
+      for (gsize i = 0; i < G_N_ELEMENTS(known); i++)
+        ok |= g_str_equal(key, known[i]);
+      if (!ok) {
+        g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION,
+                    "unknown simulator option '%s' (known: fault, after, delay, serial, seed)",
+                    (const char *) key);
+        return NULL;
+      }
+    }
+  }
+  Fault fault = FAULT_NONE;
+  const char *f = options ? g_hash_table_lookup(options, "fault") : NULL;
+  if (f) {
+    gsize i;
+    for (i = 0; i < G_N_ELEMENTS(fault_names); i++)
+      if (g_str_equal(f, fault_names[i]))
+        break;
+    if (i == G_N_ELEMENTS(fault_names)) {
+      g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION,
+                  "simulator fault '%s' is not one of none, noreply, garbage, error, oversize, vanish",
+                  f);
+      return NULL;
+    }
+    fault = (Fault) i;
+  }
+  guint64 after = 0, delay_ms = 0, seed = 1;
+  if (!option_uint(options, "after", G_MAXUINT, &after, error) ||
+      !option_uint(options, "delay", 3600000, &delay_ms, error) ||
+      !option_uint(options, "seed", G_MAXUINT32, &seed, error))
+    return NULL;
+
+  LlSimDevice *dev = g_new0(LlSimDevice, 1);
+  g_mutex_init(&dev->lock);
+  dev->model = model;
+  dev->clock = clock ? clock : ll_clock_system();
+  dev->input = g_string_new(NULL);
+  g_queue_init(&dev->replies);
+  g_queue_init(&dev->errors);
+  dev->fault = fault;
+  dev->fault_after = (guint) after;
+  dev->delay_us = (gint64) delay_ms * 1000;
+  dev->rand = g_rand_new_with_seed((guint32) seed);
+  const char *serial = options ? g_hash_table_lookup(options, "serial") : NULL;
+  dev->idn = g_strdup_printf("%s,%s,%s,%s", model->maker, model->model,
+                             serial ? serial : model->serial, model->firmware);
+  dev->state = model->state_size ? g_malloc0(model->state_size) : NULL;
+  if (model->init)
+    model->init(dev, dev->state);
+  return dev;
+}
+
+void
+ll_sim_device_free(LlSimDevice *dev)
+{
+  if (!dev)
+    return;
+  g_queue_clear_full(&dev->replies, reply_free);
+  g_queue_clear_full(&dev->errors, queued_error_free);
+  g_string_free(dev->input, TRUE);
+  g_free(dev->state);
+  g_free(dev->idn);
+  g_free(dev->last_command);
+  g_rand_free(dev->rand);
+  g_mutex_clear(&dev->lock);
+  g_free(dev);
+}
+
+const char *
+ll_sim_device_idn(LlSimDevice *dev)
+{
+  return dev->idn;
+}
+
+LlClock *
+ll_sim_device_get_clock(LlSimDevice *dev)
+{
+  return dev->clock;
+}
+
+void
+ll_sim_device_push_error(LlSimDevice *dev, int code, const char *message)
+{
+  if (dev->errors.length >= ERROR_QUEUE_MAX) {
+    /* IEEE 488.2: the last entry becomes "Queue overflow". */
+    QueuedError *last = g_queue_peek_tail(&dev->errors);
+    last->code = -350;
+    g_free(last->message);
+    last->message = g_strdup("Queue overflow");
+    return;
+  }
+  QueuedError *e = g_new0(QueuedError, 1);
+  e->code = code;
+  e->message = g_strdup(message);
+  g_queue_push_tail(&dev->errors, e);
+}
+
+void
+ll_sim_device_busy(LlSimDevice *dev, gint64 duration_us)
+{
+  gint64 now = ll_clock_now(dev->clock);
+  dev->busy_until = MAX(dev->busy_until, now) + duration_us;
+}
+
+gboolean
+ll_sim_arg_double(LlSimDevice *dev, const char *args, double *out)
+{
+  char *end = NULL;
+  double v = g_ascii_strtod(args, &end);
+  if (end == args || *end) {
+    ll_sim_device_push_error(dev, -104, "Data type error");
+    return FALSE;
+  }
+  *out = v;
+  return TRUE;
+}
+
+/* ---- SCPI header matching ------------------------------------------------ */
+
+typedef struct {
+  const char *name; /* pattern node, e.g. "SENSe#" */
+  gsize len;
+  gboolean optional;
+} Node;
+
+#define MAX_NODES 8
+
+/* Splits a canonical pattern (without '?') into nodes. */
+static guint
+split_pattern(const char *p, const char *end, Node *nodes)
+{
+  guint n = 0;
+  while (p < end && n < MAX_NODES) {
+    gboolean optional = *p == '[';
+    if (optional)
+      p++;
+    if (*p == ':')
+      p++;
+    gsize len = strcspn(p, optional ? "]" : ":[");
+    if (p + len > end)
+      len = (gsize) (end - p);
+    nodes[n++] = (Node) { p, len, optional };
+    p += len;
+    if (optional && *p == ']')
+      p++;
+    if (*p == ':')
+      p++;
+  }
+  return n;
+}
+
+/* Matches one pattern node ("SENSe#") against one node as sent ("sens2"). */
+static gboolean
+match_node(const Node *node, const char *h, gsize hlen, guint *suffix_value)
+{
+  gsize plen = node->len;
+  gboolean has_suffix = plen > 0 && node->name[plen - 1] == '#';
+  gsize letters = hlen;
+  if (has_suffix) {
+    plen--;
+    while (letters > 0 && g_ascii_isdigit(h[letters - 1]))
+      letters--;
+    *suffix_value = letters < hlen ? (guint) strtoul(h + letters, NULL, 10) : 1;
+  }
+  gsize shortlen = 0;
+  while (shortlen < plen && !g_ascii_islower(node->name[shortlen]))
+    shortlen++;
+  if (letters != shortlen && letters != plen)
+    return FALSE;
+  return g_ascii_strncasecmp(node->name, h, letters) == 0;
+}
+
+static gboolean
+match_nodes(const Node *nodes, guint np, gchar **hnodes, guint *suffix, guint nsuffix)
+{
+  if (np == 0)
+    return *hnodes == NULL;
+  gboolean has_suffix = nodes->len > 0 && nodes->name[nodes->len - 1] == '#';
+  guint value = 1;
+  if (*hnodes && match_node(nodes, *hnodes, strlen(*hnodes), &value) &&
+      match_nodes(nodes + 1, np - 1, hnodes + 1, suffix, nsuffix + has_suffix)) {
+    if (has_suffix && suffix && nsuffix < LL_SIM_MAX_SUFFIXES)
+      suffix[nsuffix] = value;
+    return TRUE;
+  }
+  return nodes->optional && match_nodes(nodes + 1, np - 1, hnodes, suffix, nsuffix + has_suffix);
+}
+
+gboolean
+ll_sim_header_match(const char *pattern, const char *header, guint *suffix)
+{
+  if (suffix)
+    for (guint i = 0; i < LL_SIM_MAX_SUFFIXES; i++)
+      suffix[i] = 1;
+  if (*header == ':')
+    header++;
+  gboolean pq = g_str_has_suffix(pattern, "?"), hq = g_str_has_suffix(header, "?");
+  if (pq != hq || !*header)
+    return FALSE;
+  Node nodes[MAX_NODES];
+  guint np = split_pattern(pattern, pattern + strlen(pattern) - pq, nodes);
+  g_autofree gchar *h = g_strndup(header, strlen(header) - hq);
+  g_auto(GStrv) hnodes = g_strsplit(h, ":", MAX_NODES + 1);
+  return match_nodes(nodes, np, hnodes, suffix, 0);
+}
+
+/* ---- execution ----------------------------------------------------------- */
+
+static gboolean
+fault_active(LlSimDevice *dev)
+{
+  return dev->fault != FAULT_NONE && dev->commands > dev->fault_after;
+}
+
+static void
+queue_reply(LlSimDevice *dev, GString *text)
+{
+  if (fault_active(dev)) {
+    switch (dev->fault) {
+    case FAULT_NOREPLY:
+      return;
+    case FAULT_GARBAGE: {
+      gsize n = text->len > 2 ? text->len : 8;
+      g_string_truncate(text, 0);
+      for (gsize i = 0; i < n; i++) {
+        char c;
+        do
+          c = (char) g_rand_int_range(dev->rand, 1, 256);
+        while (c == '\n');
+        g_string_append_c(text, c);
+      }
+      break;
+    }
+    case FAULT_OVERSIZE:
+      g_string_append_c_inline(text, ',');
+      while (text->len < OVERSIZE_BYTES)
+        g_string_append(text, "9.999999E+99,");
+      break;
+    default:
+      break;
+    }
+  }
+  g_string_append_c(text, '\n');
+  Reply *r = g_new0(Reply, 1);
+  gint64 now = ll_clock_now(dev->clock);
+  r->ready_at = MAX(now, dev->busy_until) + dev->delay_us;
+  gsize len = text->len;
+  r->data = g_bytes_new_take(g_string_free(text, FALSE), len);
+  g_queue_push_tail(&dev->replies, r);
+}
+
+static void
+common_reset(LlSimDevice *dev)
+{
+  if (dev->model->reset)
+    dev->model->reset(dev, dev->state);
+  else if (dev->model->init) {
+    memset(dev->state, 0, dev->model->state_size);
+    dev->model->init(dev, dev->state);
+  }
+}
+
+/* IEEE 488.2 common commands and the error queue. Returns FALSE when @call is
+ * not one of them. */
+static gboolean
+execute_common(LlSimDevice *dev, const LlSimCall *call, GString *reply)
+{
+  if (ll_sim_header_match("*IDN?", call->header, NULL)) {
+    g_string_append(reply, dev->idn);
+  } else if (ll_sim_header_match("*RST", call->header, NULL)) {
+    common_reset(dev);
+  } else if (ll_sim_header_match("*CLS", call->header, NULL)) {
+    g_queue_clear_full(&dev->errors, queued_error_free);
+  } else if (ll_sim_header_match("*OPC?", call->header, NULL)) {
+    g_string_append(reply, "1"); /* queued behind busy_until */
+  } else if (ll_sim_header_match("*OPC", call->header, NULL) ||
+             ll_sim_header_match("*WAI", call->header, NULL)) {
+    /* nothing: replies already wait for the device */
+  } else if (ll_sim_header_match("*ESR?", call->header, NULL)) {
+    g_string_append(reply, dev->errors.length ? "32" : "0");
+  } else if (ll_sim_header_match("*STB?", call->header, NULL)) {
+    g_string_append(reply, dev->errors.length ? "4" : "0");
+  } else if (ll_sim_header_match("SYSTem:ERRor[:NEXT]?", call->header, NULL)) {
+    QueuedError *e = g_queue_pop_head(&dev->errors);
+    if (e) {
+      g_string_append_printf(reply, "%d,\"%s\"", e->code, e->message);
+      queued_error_free(e);
+    } else {
+      g_string_append(reply, "0,\"No error\"");
+    }
+  } else if (ll_sim_header_match("SYSTem:ERRor:COUNt?", call->header, NULL)) {
+    g_string_append_printf(reply, "%u", dev->errors.length);
+  } else {
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+execute_command(LlSimDevice *dev, const char *text)
+{
+  g_autofree gchar *cmd = g_strstrip(g_strdup(text));
+  if (!*cmd)
+    return;
+  gsize hl = strcspn(cmd, " \t");
+  g_autofree gchar *header = g_strndup(cmd, hl);
+  LlSimCall call = { .header = header, .args = g_strstrip(cmd + hl), .query = g_str_has_suffix(header, "?") };
+  GString *reply = g_string_new(NULL);
+
+  dev->commands++;
+  g_free(dev->last_command);
+  dev->last_command = g_strdup(cmd);
+
+  gboolean handled = execute_common(dev, &call, reply);
+  for (const LlSimCommand *c = dev->model->commands; !handled && c && c->pattern; c++)
+    if (ll_sim_header_match(c->pattern, header, call.suffix)) {
+      c->handler(dev, dev->state, &call, reply);
+      handled = TRUE;
+    }
+  if (!handled)
+    ll_sim_device_push_error(dev, -113, "Undefined header");
+  if (fault_active(dev) && dev->fault == FAULT_ERROR)
+    ll_sim_device_push_error(dev, -200, "Execution error");
+  if (fault_active(dev) && dev->fault == FAULT_VANISH)
+    dev->gone = TRUE;
+
+  if (call.query && !dev->gone)
+    queue_reply(dev, reply);
+  else
+    g_string_free(reply, TRUE);
+}
+
+static void
+execute_line(LlSimDevice *dev, const char *line)
+{
+  /* Commands separated by ';'; quoted strings may hold ';'. */
+  GString *cmd = g_string_new(NULL);
+  gboolean quoted = FALSE;
+  for (const char *p = line;; p++) {
+    if (*p == '"')
+      quoted = !quoted;
+    if ((*p == ';' && !quoted) || !*p) {
+      execute_command(dev, cmd->str);
+      g_string_truncate(cmd, 0);
+      if (!*p)
+        break;
+      continue;
+    }
+    g_string_append_c(cmd, *p);
+  }
+  g_string_free(cmd, TRUE);
+}
+
+void
+ll_sim_device_write(LlSimDevice *dev, const guint8 *data, gsize len, gboolean eom)
+{
+  g_mutex_lock(&dev->lock);
+  if (!dev->gone) {
+    g_string_append_len(dev->input, (const char *) data, (gssize) len);
+    char *nl;
+    while (!dev->gone && (nl = memchr(dev->input->str, '\n', dev->input->len))) {
+      gsize n = (gsize) (nl - dev->input->str);
+      g_autofree gchar *line = g_strndup(dev->input->str, n);
+      if (n && line[n - 1] == '\r')
+        line[n - 1] = '\0';
+      g_string_erase(dev->input, 0, (gssize) n + 1);
+      execute_line(dev, line);
+    }
+    if (eom && dev->input->len && !dev->gone) {
+      g_autofree gchar *line = g_strdup(dev->input->str);
+      g_string_truncate(dev->input, 0);
+      execute_line(dev, line);
+    }
+  }
+  g_mutex_unlock(&dev->lock);
+}
+
+gsize
+ll_sim_device_read(LlSimDevice *dev, guint8 *buf, gsize max)
+{
+  gsize n = 0;
+  g_mutex_lock(&dev->lock);
+  gint64 now = ll_clock_now(dev->clock);
+  while (!dev->gone && n < max) {
+    Reply *r = g_queue_peek_head(&dev->replies);
+    if (!r || r->ready_at > now)
+      break;
+    gsize avail;
+    const guint8 *d = g_bytes_get_data(r->data, &avail);
+    gsize take = MIN(avail - r->offset, max - n);
+    memcpy(buf + n, d + r->offset, take);
+    n += take;
+    r->offset += take;
+    if (r->offset == avail)
+      reply_free(g_queue_pop_head(&dev->replies));
+  }
+  g_mutex_unlock(&dev->lock);
+  return n;
+}
+
+gint64
+ll_sim_device_ready_at(LlSimDevice *dev)
+{
+  g_mutex_lock(&dev->lock);
+  Reply *r = g_queue_peek_head(&dev->replies);
+  gint64 t = r && !dev->gone ? r->ready_at : G_MAXINT64;
+  g_mutex_unlock(&dev->lock);
+  return t;
+}
+
+gboolean
+ll_sim_device_wait(LlSimDevice *dev, gint64 deadline_us)
+{
+  for (;;) {
+    if (ll_sim_device_is_gone(dev))
+      return FALSE;
+    gint64 ready = ll_sim_device_ready_at(dev);
+    gint64 now = ll_clock_now(dev->clock);
+    if (ready <= now)
+      return TRUE;
+    if (now >= deadline_us)
+      return FALSE;
+    ll_clock_sleep_until(dev->clock, MIN(ready, deadline_us));
+  }
+}
+
+void
+ll_sim_device_clear(LlSimDevice *dev)
+{
+  g_mutex_lock(&dev->lock);
+  g_string_truncate(dev->input, 0);
+  g_queue_clear_full(&dev->replies, reply_free);
+  g_mutex_unlock(&dev->lock);
+}
+
+gboolean
+ll_sim_device_is_gone(LlSimDevice *dev)
+{
+  g_mutex_lock(&dev->lock);
+  gboolean gone = dev->gone;
+  g_mutex_unlock(&dev->lock);
+  return gone;
+}
+
+guint
+ll_sim_device_command_count(LlSimDevice *dev)
+{
+  g_mutex_lock(&dev->lock);
+  guint n = dev->commands;
+  g_mutex_unlock(&dev->lock);
+  return n;
+}
+
+gchar *
+ll_sim_device_last_command(LlSimDevice *dev)
+{
+  g_mutex_lock(&dev->lock);
+  gchar *s = g_strdup(dev->last_command);
+  g_mutex_unlock(&dev->lock);
+  return s;
+}

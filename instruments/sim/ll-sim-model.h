@@ -1,0 +1,62 @@
+/* ll-sim-model.h: how a simulator model is written. A model is data: its
+ * identity and a table of SCPI commands, each with a handler. The device core
+ * (ll-sim-device.c) parses lines into commands, matches headers in SCPI's
+ * long and short forms, runs the IEEE 488.2 common commands and the error
+ * queue, applies faults and timing; a model handles only its own commands. */
+#pragma once
+
+#include "ll-sim-device.h"
+
+G_BEGIN_DECLS
+
+#define LL_SIM_MAX_SUFFIXES 4
+
+typedef struct {
+  const char *header;  /* the header as sent, e.g. "SENS2:POW:WAV" */
+  const char *args;    /* the argument text after the header, stripped ("" if none) */
+  gboolean query;      /* header ended with '?' */
+  guint suffix[LL_SIM_MAX_SUFFIXES]; /* numeric suffixes where the pattern has '#', default 1 */
+} LlSimCall;
+
+typedef void (*LlSimHandler)(LlSimDevice *dev, gpointer state, const LlSimCall *call,
+                             GString *reply);
+
+typedef struct {
+  /* Canonical header: upper case is the short form, lower case the rest of
+   * the long form, '#' an optional numeric suffix, "[...]" an optional node,
+   * a trailing '?' a query, e.g. "SENSe#:POWer:WAVelength?". */
+  const char *pattern;
+  LlSimHandler handler;
+} LlSimCommand;
+
+typedef struct {
+  const char *name;       /* as in sim:NAME */
+  const char *maker;      /* *IDN? fields */
+  const char *model;
+  const char *firmware;
+  const char *serial;     /* default serial number */
+  gsize state_size;
+  void (*init)(LlSimDevice *dev, gpointer state);
+  void (*reset)(LlSimDevice *dev, gpointer state); /* *RST; may be NULL */
+  const LlSimCommand *commands; /* terminated by { NULL, NULL } */
+} LlSimModel;
+
+/* Matches an SCPI @header (as sent) against a canonical @pattern; fills
+ * @suffix (may be NULL) with numeric suffixes. Case-insensitive. */
+gboolean ll_sim_header_match(const char *pattern, const char *header, guint *suffix);
+
+/* For handlers: queue an SCPI error (code, message) in the device's queue. */
+void ll_sim_device_push_error(LlSimDevice *dev, int code, const char *message);
+/* For handlers: the operation just executed keeps the device busy for
+ * @duration_us: replies queued after it (and *OPC?) wait for it. */
+void ll_sim_device_busy(LlSimDevice *dev, gint64 duration_us);
+/* For handlers: parse a numeric argument; pushes -104 "Data type error" and
+ * returns FALSE when @args is not a number. */
+gboolean ll_sim_arg_double(LlSimDevice *dev, const char *args, double *out);
+
+/* The model table, defined in ll-sim-models.c. */
+const LlSimModel *ll_sim_model_lookup(const char *name);
+/* Comma-separated names of every model, for error messages. */
+gchar *ll_sim_model_names(void);
+
+G_END_DECLS
