@@ -179,10 +179,12 @@ fill(LlTransport *t, gint64 deadline, GError **error)
   gssize n = t->ops->read(t, buf, sizeof buf, deadline, &eom, &err);
   if (n < 0) {
     note_failure(t, err);
-    if (err->domain == LL_TRANSPORT_ERROR && err->code == LL_TRANSPORT_ERROR_TIMEOUT)
-      g_propagate_prefixed_error(error, err, "%s: no reply within %u ms: ", t->res->text,
-                                 t->timeout_ms);
-    else
+    if (err->domain == LL_TRANSPORT_ERROR && err->code == LL_TRANSPORT_ERROR_TIMEOUT) {
+      g_set_error(error, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_TIMEOUT,
+                  "%s: no %sreply within %u ms", t->res->text, t->rx->len ? "complete " : "",
+                  t->timeout_ms);
+      g_error_free(err);
+    } else
       g_propagate_prefixed_error(error, err, "%s: ", t->res->text);
     return FALSE;
   }

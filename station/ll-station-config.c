@@ -1,0 +1,501 @@
+/* ll-station-config.c: loading and checking the station file.
+ *
+ * GKeyFile reads the values (escapes, whitespace rules) but knows nothing of
+ * where they are and silently merges repeated groups and keys, so a first
+ * pass scans the text itself: it records the line and column of every group
+ * and key, and reports syntax errors, repeated instruments and repeated keys.
+ * The second pass checks meaning: known groups and keys, classes, drivers,
+ * resource strings, dates. */
+#include "ll-station-config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+G_DEFINE_QUARK(ll-config-error-quark, ll_config_error)
+
+typedef struct {
+  gchar *group;
+  gchar *key;
+  guint line, key_col, value_col;
+} KeyPos;
+
+typedef struct {
+  gchar *name;
+  gchar *kf_name;  /* its name in the GKeyFile: a repeated group is renamed so
+                      that GKeyFile does not merge it into the first */
+  gboolean duplicate;
+  guint line;
+  GPtrArray *keys; /* of KeyPos*, owned by the Scan */
+} GroupPos;
+
+typedef struct {
+  GPtrArray *groups; /* of GroupPos* */
+  GPtrArray *keys;   /* of KeyPos* */
+  GString *text;     /* the file as GKeyFile is to read it */
+} Scan;
+
+static void
+keypos_free(gpointer p)
+{
+  KeyPos *k = p;
+  g_free(k->group);
+  g_free(k->key);
+  g_free(k);
+}
+
+static void
+grouppos_free(gpointer p)
+{
+  GroupPos *g = p;
+  g_free(g->name);
+  g_free(g->kf_name);
+  g_ptr_array_unref(g->keys);
+  g_free(g);
+}
+
+static void
+scan_clear(Scan *s)
+{
+  g_clear_pointer(&s->groups, g_ptr_array_unref);
+  g_clear_pointer(&s->keys, g_ptr_array_unref);
+  if (s->text)
+    g_string_free(g_steal_pointer(&s->text), TRUE);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Scan, scan_clear)
+
+/* First pass: structure and positions. Returns FALSE on syntax errors (the
+ * file cannot be read as INI at all); repeated groups and keys are reported
+ * but do not stop the second pass. */
+static gboolean
+scan_text(const char *file, const char *text, Scan *s, LlDiagList *diags)
+{
+  s->groups = g_ptr_array_new_with_free_func(grouppos_free);
+  s->keys = g_ptr_array_new_with_free_func(keypos_free);
+  s->text = g_string_new(NULL);
+  guint syntax_errors = 0;
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  GroupPos *group = NULL;
+  for (guint i = 0; lines[i]; i++) {
+    guint lineno = i + 1;
+    char *l = lines[i];
+    gsize text_mark = s->text->len;
+    g_string_append_printf(s->text, "%s\n", l);
+    gsize len = strlen(l);
+    if (len && l[len - 1] == '\r')
+      l[--len] = '\0';
+    guint col = 1;
+    while (*l == ' ' || *l == '\t')
+      l++, col++;
+    if (!*l || *l == '#')
+      continue;
+    if (*l == ';') {
+      syntax_errors++;
+      ll_diag_add(diags, LL_DIAG_ERROR, file, lineno, col, "start comment lines with '#'",
+                  "';' does not start a comment in a station file");
+      continue;
+    }
+    if (*l == '[') {
+      g_strchomp(l);
+      gsize n = strlen(l);
+      if (l[n - 1] != ']' || n < 3 || strchr(l + 1, '[') || memchr(l + 1, ']', n - 2)) {
+        syntax_errors++;
+        ll_diag_add(diags, LL_DIAG_ERROR, file, lineno, col,
+                    "a group header is a name in brackets, e.g. [instrument pm1]",
+                    "malformed group header");
+        group = NULL;
+        continue;
+      }
+      g_autofree gchar *name = g_strndup(l + 1, n - 2);
+      gboolean duplicate = FALSE;
+      for (guint g = 0; g < s->groups->len; g++) {
+        GroupPos *other = s->groups->pdata[g];
+        if (g_str_equal(other->name, name)) {
+          g_autofree gchar *hint = g_strdup_printf("[%s] is already defined at line %u; "
+                                                   "give each a name of its own",
+                                                   name, other->line);
+          ll_diag_add(diags, LL_DIAG_ERROR, file, lineno, col + 1, hint,
+                      g_str_has_prefix(name, "instrument ") ? "duplicate instrument name '%s'"
+                                                            : "duplicate group [%s]",
+                      g_str_has_prefix(name, "instrument ") ? name + strlen("instrument ") : name);
+          duplicate = TRUE;
+        }
+      }
+      group = g_new0(GroupPos, 1);
+      group->duplicate = duplicate;
+      group->kf_name = duplicate ? g_strdup_printf("duplicate at line %u", lineno) : g_strdup(name);
+      if (duplicate) {
+        g_string_truncate(s->text, text_mark);
+        g_string_append_printf(s->text, "[%s]\n", group->kf_name);
+      }
+      group->name = g_steal_pointer(&name);
+      group->line = lineno;
+      group->keys = g_ptr_array_new();
+      g_ptr_array_add(s->groups, group);
+      continue;
+    }
+    char *eq = strchr(l, '=');
+    if (!eq) {
+      syntax_errors++;
+      ll_diag_add(diags, LL_DIAG_ERROR, file, lineno, col, "write KEY = VALUE",
+                  "line is neither a group header, a key = value pair nor a comment");
+      continue;
+    }
+    if (!group) {
+      syntax_errors++;
+      ll_diag_add(diags, LL_DIAG_ERROR, file, lineno, col,
+                  "put keys under a group such as [station]", "key outside any group");
+      continue;
+    }
+    g_autofree gchar *key = g_strstrip(g_strndup(l, (gsize) (eq - l)));
+    if (!*key) {
+      syntax_errors++;
+      ll_diag_add(diags, LL_DIAG_ERROR, file, lineno, col, "write KEY = VALUE", "missing key before '='");
+      continue;
+    }
+    guint vcol = col + (guint) (eq - l) + 1;
+    for (const char *v = eq + 1; *v == ' ' || *v == '\t'; v++)
+      vcol++;
+    for (guint k = 0; k < group->keys->len; k++) {
+      KeyPos *other = group->keys->pdata[k];
+      if (g_str_equal(other->key, key)) {
+        g_autofree gchar *hint = g_strdup_printf("'%s' is already set at line %u; keep one", key,
+                                                 other->line);
+        ll_diag_add(diags, LL_DIAG_ERROR, file, lineno, col, hint, "key '%s' given twice in [%s]",
+                    key, group->name);
+      }
+    }
+    KeyPos *kp = g_new0(KeyPos, 1);
+    kp->group = g_strdup(group->name);
+    kp->key = g_steal_pointer(&key);
+    kp->line = lineno;
+    kp->key_col = col;
+    kp->value_col = vcol;
+    g_ptr_array_add(s->keys, kp);
+    g_ptr_array_add(group->keys, kp);
+  }
+  return syntax_errors == 0;
+}
+
+static void
+instrument_free(gpointer p)
+{
+  LlInstrumentConfig *ic = p;
+  g_free(ic->name);
+  g_free(ic->resource);
+  g_free(ic->cal_cert);
+  g_free(ic);
+}
+
+void
+ll_station_config_free(LlStationConfig *config)
+{
+  if (!config)
+    return;
+  g_free(config->path);
+  g_free(config->sha256);
+  g_free(config->id);
+  g_free(config->line);
+  g_free(config->description);
+  g_clear_pointer(&config->instruments, g_ptr_array_unref);
+  g_free(config);
+}
+
+const LlInstrumentConfig *
+ll_station_config_find(const LlStationConfig *config, const char *name)
+{
+  for (guint i = 0; i < config->instruments->len; i++) {
+    const LlInstrumentConfig *ic = config->instruments->pdata[i];
+    if (g_str_equal(ic->name, name))
+      return ic;
+  }
+  return NULL;
+}
+
+typedef struct {
+  const char *file;
+  GKeyFile *kf;
+  LlDiagList *diags;
+} Ctx;
+
+static const KeyPos *
+find_key(const GroupPos *g, const char *key)
+{
+  for (guint k = 0; k < g->keys->len; k++) {
+    const KeyPos *kp = g->keys->pdata[k];
+    if (g_str_equal(kp->key, key))
+      return kp;
+  }
+  return NULL;
+}
+
+/* Checks that every key of @g is one of @known. */
+static void
+check_keys(Ctx *c, const GroupPos *g, const char *const *known, gsize n)
+{
+  for (guint k = 0; k < g->keys->len; k++) {
+    const KeyPos *kp = g->keys->pdata[k];
+    gboolean ok = FALSE;
+    for (gsize i = 0; i < n; i++)
+      ok |= g_str_equal(kp->key, known[i]);
+    if (ok)
+      continue;
+    const char *close = ll_closest_word(kp->key, known, n);
+    g_autofree gchar *list = g_strjoinv(", ", (gchar **) known);
+    g_autofree gchar *hint = close ? g_strdup_printf("did you mean '%s'?", close)
+                                   : g_strdup_printf("known keys in [%s]: %s", g->name, list);
+    ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->key_col, hint,
+                "unknown key '%s' in [%s]", kp->key, g->name);
+  }
+}
+
+/* The value of a required key, or NULL after reporting it missing/empty. */
+static gchar *
+required(Ctx *c, const GroupPos *g, const char *key, const char *example)
+{
+  const KeyPos *kp = find_key(g, key);
+  g_autofree gchar *hint = g_strdup_printf("add a line such as: %s = %s", key, example);
+  if (!kp) {
+    ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, g->line, 1, hint, "[%s] has no '%s'", g->name, key);
+    return NULL;
+  }
+  gchar *v = g_key_file_get_string(c->kf, g->kf_name, key, NULL);
+  if (!v || !*g_strstrip(v)) {
+    ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col, hint,
+                "'%s' is empty", key);
+    g_free(v);
+    return NULL;
+  }
+  return v;
+}
+
+static gchar *
+optional(Ctx *c, const GroupPos *g, const char *key)
+{
+  if (!find_key(g, key))
+    return NULL;
+  gchar *v = g_key_file_get_string(c->kf, g->kf_name, key, NULL);
+  if (v && !*g_strstrip(v))
+    g_clear_pointer(&v, g_free);
+  return v;
+}
+
+static gboolean
+parse_date(const char *text, GDate *date)
+{
+  guint y, m, d;
+  char tail;
+  if (strlen(text) != 10 || text[4] != '-' || text[7] != '-' ||
+      sscanf(text, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
+    return FALSE;
+  if (!g_date_valid_dmy((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    return FALSE;
+  g_date_clear(date, 1);
+  g_date_set_dmy(date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+  return TRUE;
+}
+
+static void
+check_station(Ctx *c, const GroupPos *g, LlStationConfig *cfg)
+{
+  static const char *const known[] = { "id", "line", "description" };
+  check_keys(c, g, known, G_N_ELEMENTS(known));
+  cfg->id = required(c, g, "id", "ST-07");
+  cfg->line = required(c, g, "line", "L3-800G");
+  cfg->description = optional(c, g, "description");
+}
+
+static void
+check_instrument(Ctx *c, const GroupPos *g, const char *name, LlStationConfig *cfg)
+{
+  static const char *const known[] = { "class", "driver", "resource", "cal-due", "cal-cert" };
+  check_keys(c, g, known, G_N_ELEMENTS(known));
+
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_') {
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, g->line, 2 + (guint) strlen("instrument ") + (guint) (p - name),
+                  "use letters, digits, '-' and '_' only, e.g. [instrument pm1]",
+                  "instrument name '%s' holds '%c'", name, *p);
+      break;
+    }
+  if (!*name)
+    ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, g->line, 2, "e.g. [instrument pm1]",
+                "instrument has no name");
+
+  LlInstrumentConfig *ic = g_new0(LlInstrumentConfig, 1);
+  ic->name = g_strdup(name);
+  ic->line = g->line;
+  g_ptr_array_add(cfg->instruments, ic);
+
+  g_autofree gchar *klass = required(c, g, "class", "power-meter");
+  gboolean class_ok = FALSE;
+  if (klass) {
+    class_ok = ll_instrument_class_from_name(klass, &ic->klass);
+    if (!class_ok) {
+      const KeyPos *kp = find_key(g, "class");
+      const char *const *names = ll_instrument_class_names();
+      const char *close = ll_closest_word(klass, names, LL_CLASS_COUNT);
+      g_autofree gchar *list = g_strjoinv(", ", (gchar **) names);
+      g_autofree gchar *hint = close ? g_strdup_printf("did you mean '%s'?", close)
+                                     : g_strdup_printf("classes: %s", list);
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col, hint,
+                  "unknown instrument class '%s'", klass);
+    }
+  }
+
+  g_autofree gchar *driver = required(c, g, "driver", "thorlabs-pm100");
+  if (driver) {
+    const KeyPos *kp = find_key(g, "driver");
+    ic->driver = ll_driver_lookup(driver);
+    gsize n;
+    const LlDriverInfo *all = ll_driver_list(&n);
+    if (!ic->driver) {
+      g_autofree const char **names = g_new0(const char *, n);
+      for (gsize i = 0; i < n; i++)
+        names[i] = all[i].name;
+      const char *close = ll_closest_word(driver, names, n);
+      GString *hint = g_string_new(NULL);
+      if (close)
+        g_string_printf(hint, "did you mean '%s'?", close);
+      else {
+        g_string_append(hint, "drivers");
+        if (class_ok)
+          g_string_append_printf(hint, " for %s", klass);
+        g_string_append(hint, ":");
+        for (gsize i = 0; i < n; i++)
+          if (!class_ok || all[i].klass == ic->klass)
+            g_string_append_printf(hint, " %s", all[i].name);
+      }
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col, hint->str,
+                  "unknown driver '%s'", driver);
+      g_string_free(hint, TRUE);
+    } else if (class_ok && ic->driver->klass != ic->klass) {
+      g_autofree gchar *hint = g_strdup_printf("%s drives %s (class %s); set class = %s or "
+                                               "choose a driver of class %s",
+                                               driver, ic->driver->description,
+                                               ll_instrument_class_name(ic->driver->klass),
+                                               ll_instrument_class_name(ic->driver->klass), klass);
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col, hint,
+                  "driver '%s' is not for class %s", driver, klass);
+    }
+  }
+
+  ic->resource = required(c, g, "resource", "usbtmc:1313:8072:P2001234");
+  if (ic->resource) {
+    const KeyPos *kp = find_key(g, "resource");
+    guint col = 0;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(LlResource) res = ll_resource_parse(ic->resource, &col, &err);
+    if (!res)
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col + (col ? col - 1 : 0),
+                  "see docs/station-file.md for resource strings", "bad resource: %s", err->message);
+    else
+      for (guint i = 0; i + 1 < cfg->instruments->len; i++) {
+        const LlInstrumentConfig *other = cfg->instruments->pdata[i];
+        if (res->kind != LL_RESOURCE_SIM && other->resource &&
+            g_str_equal(other->resource, ic->resource)) {
+          g_autofree gchar *hint = g_strdup_printf("instrument '%s' (line %u) already uses it",
+                                                   other->name, other->line);
+          ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col, hint,
+                      "two instruments share the resource '%s'", ic->resource);
+        }
+      }
+  }
+
+  g_autofree gchar *due = optional(c, g, "cal-due");
+  ic->cal_cert = optional(c, g, "cal-cert");
+  if (due) {
+    const KeyPos *kp = find_key(g, "cal-due");
+    if (!parse_date(due, &ic->cal_due))
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col,
+                  "write the date as YYYY-MM-DD, e.g. 2027-03-31",
+                  "'%s' is not a real calendar date", due);
+  }
+  if (class_ok && ll_instrument_class_needs_calibration(ic->klass)) {
+    if (!due && !find_key(g, "cal-due"))
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, g->line, 1,
+                  "add the due date from its calibration certificate, e.g. cal-due = 2027-03-31",
+                  "%s '%s' has no calibration due date", klass, name);
+    if (!ic->cal_cert)
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file,
+                  find_key(g, "cal-cert") ? find_key(g, "cal-cert")->line : g->line, 1,
+                  "add the certificate number, e.g. cal-cert = TL-2026-11873",
+                  "%s '%s' has no calibration certificate id", klass, name);
+  }
+}
+
+/* Checks the text of a station file; NULL when it has errors (in @diags). */
+static LlStationConfig *
+check_text(const char *path, const char *text, gsize len, LlDiagList *diags)
+{
+  guint errors_before = ll_diag_list_count(diags, LL_DIAG_ERROR);
+  if (memchr(text, '\0', len) || !g_utf8_validate(text, (gssize) len, NULL)) {
+    ll_diag_add(diags, LL_DIAG_ERROR, path, 0, 0, "save it as UTF-8 text",
+                "not a text file (binary or not UTF-8)");
+    return NULL;
+  }
+  g_auto(Scan) scan = { 0 };
+  if (!scan_text(path, text, &scan, diags))
+    return NULL;
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  g_autoptr(GError) err = NULL;
+  if (!g_key_file_load_from_data(kf, scan.text->str, scan.text->len, G_KEY_FILE_NONE, &err)) {
+    ll_diag_add(diags, LL_DIAG_ERROR, path, 0, 0, NULL, "%s", err->message);
+    return NULL;
+  }
+
+  g_autoptr(LlStationConfig) cfg = g_new0(LlStationConfig, 1);
+  cfg->path = g_strdup(path);
+  cfg->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) text, len);
+  cfg->instruments = g_ptr_array_new_with_free_func(instrument_free);
+  Ctx c = { path, kf, diags };
+  gboolean have_station = FALSE;
+  for (guint i = 0; i < scan.groups->len; i++) {
+    const GroupPos *g = scan.groups->pdata[i];
+    if (g->duplicate)
+      continue; /* reported; its keys would only repeat the first group's errors */
+    if (g_str_equal(g->name, "station")) {
+      have_station = TRUE;
+      check_station(&c, g, cfg);
+    } else if (g_str_has_prefix(g->name, "instrument ")) {
+      check_instrument(&c, g, g_strstrip(g->name + strlen("instrument ")), cfg);
+    } else {
+      static const char *const groups[] = { "station", "instrument" };
+      const char *close = ll_closest_word(g->name, groups, G_N_ELEMENTS(groups));
+      g_autofree gchar *hint =
+        close && g_str_equal(close, "instrument")
+          ? g_strdup("an instrument group is written [instrument NAME]")
+        : close ? g_strdup_printf("did you mean [%s]?", close)
+                : g_strdup("groups are [station] and [instrument NAME]");
+      ll_diag_add(diags, LL_DIAG_ERROR, path, g->line, 2, hint, "unknown group [%s]", g->name);
+    }
+  }
+  if (!have_station)
+    ll_diag_add(diags, LL_DIAG_ERROR, path, 1, 1,
+                "start the file with [station] and its id and line", "no [station] group");
+  if (ll_diag_list_count(diags, LL_DIAG_ERROR) != errors_before)
+    return NULL;
+  return g_steal_pointer(&cfg);
+}
+
+LlStationConfig *
+ll_station_config_load(const char *path, LlDiagList *diags, GError **error)
+{
+  g_autoptr(LlDiagList) own = NULL;
+  if (!diags)
+    diags = own = ll_diag_list_new();
+  g_autofree gchar *text = NULL;
+  gsize len = 0;
+  g_autoptr(GError) err = NULL;
+  if (!g_file_get_contents(path, &text, &len, &err)) {
+    g_set_error(error, LL_CONFIG_ERROR, LL_CONFIG_ERROR_READ, "%s: cannot read: %s", path,
+                err->message);
+    return NULL;
+  }
+  LlStationConfig *cfg = check_text(path, text, len, diags);
+  ll_diag_list_sort(diags);
+  if (!cfg) {
+    g_autofree gchar *all = ll_diag_list_format(diags);
+    g_set_error_literal(error, LL_CONFIG_ERROR, LL_CONFIG_ERROR_INVALID, all);
+  }
+  return cfg;
+}

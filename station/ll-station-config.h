@@ -1,0 +1,66 @@
+/* ll-station-config.h: the station file, an INI file (GKeyFile syntax) that
+ * names the station and its instruments:
+ *
+ *   [station]
+ *   id = ST-07
+ *   line = L3-800G
+ *
+ *   [instrument pm1]
+ *   class = power-meter
+ *   driver = thorlabs-pm100
+ *   resource = usbtmc:1313:8072:P2001234
+ *   cal-due = 2027-03-31
+ *   cal-cert = TL-2026-11873
+ *
+ * The format is documented in docs/station-file.md. Loading checks
+ * everything that can be checked without touching a device and reports each
+ * problem as FILE:LINE:COL with a hint. */
+#pragma once
+
+#include <glib.h>
+
+#include "ll-diag.h"
+#include "ll-instrument-class.h"
+#include "ll-resource.h"
+
+G_BEGIN_DECLS
+
+#define LL_CONFIG_ERROR (ll_config_error_quark())
+GQuark ll_config_error_quark(void);
+
+typedef enum {
+  LL_CONFIG_ERROR_READ,    /* the file cannot be read */
+  LL_CONFIG_ERROR_INVALID, /* the file has errors; the message lists them */
+} LlConfigError;
+
+typedef struct {
+  gchar *name;
+  LlInstrumentClass klass;
+  const LlDriverInfo *driver;
+  gchar *resource;       /* resource string, already checked by ll_resource_parse() */
+  GDate cal_due;         /* invalid (g_date_valid() FALSE) when not given */
+  gchar *cal_cert;       /* NULL when not given */
+  guint line;            /* where its group starts in the file */
+} LlInstrumentConfig;
+
+typedef struct {
+  gchar *path;
+  gchar *sha256;         /* of the file's bytes, for traceability */
+  gchar *id;
+  gchar *line;
+  gchar *description;    /* may be NULL */
+  GPtrArray *instruments; /* of LlInstrumentConfig*, in file order */
+} LlStationConfig;
+
+/* Loads and checks @path. Every problem found is added to @diags (may be
+ * NULL); if any is an error, returns NULL and sets @error
+ * (LL_CONFIG_ERROR_INVALID) with all of them formatted in its message. */
+LlStationConfig *ll_station_config_load(const char *path, LlDiagList *diags, GError **error);
+void ll_station_config_free(LlStationConfig *config);
+
+/* The instrument named @name, or NULL. */
+const LlInstrumentConfig *ll_station_config_find(const LlStationConfig *config, const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(LlStationConfig, ll_station_config_free)
+
+G_END_DECLS
