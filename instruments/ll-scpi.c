@@ -209,8 +209,9 @@ ll_scpi_query_int(LlScpi *scpi, const char *query, gint64 *value, GError **error
   gint64 v = g_ascii_strtoll(reply, &end, 10);
   if (end == reply || *end || errno == ERANGE) {
     /* some instruments send integers in NR3 form ("+1.00000E+00") */
-    double d;
-    if (ll_scpi_parse_double(reply, &d, NULL) && d == floor(d) && fabs(d) < 9.0e15) {
+    char *dend = NULL;
+    double d = g_ascii_strtod(reply, &dend);
+    if (dend != reply && !*dend && isfinite(d) && d == floor(d) && fabs(d) < 9.0e15) {
       *value = (gint64) d;
       return TRUE;
     }

@@ -1,17 +1,19 @@
 /* ll-transport-serial.c: the `serial:PATH?baud=...` transport through
  * libserialport. Line settings come from the resource (baud, bits, parity,
- * stop, flow). Reads wait with sp_wait() on an event set so a vanished port
- * (USB adapter unplugged: the tty hangs up) is seen at once instead of
- * looking like silence until the timeout. */
+ * stop, flow). Reads wait with poll() on the port's descriptor so a vanished
+ * port is seen at once instead of looking like silence until the timeout:
+ * when a USB adapter is unplugged the tty hangs up, poll() reports POLLHUP
+ * and read() returns 0 for ever. */
 #include "ll-transport-private.h"
 
 #include <errno.h>
 #include <libserialport.h>
+#include <poll.h>
 #include <string.h>
 
 typedef struct {
   struct sp_port *port;
-  struct sp_event_set *events;
+  int fd;
 } SerialPriv;
 
 static int
@@ -25,14 +27,24 @@ map_sp_error(enum sp_return r)
   return LL_TRANSPORT_ERROR_IO;
 }
 
+/* libserialport's message for its last error, as a GLib string. */
+static gchar *
+last_error_message(void)
+{
+  char *msg = sp_last_error_message();
+  gchar *copy = g_strstrip(g_strdup(msg ? msg : "failed"));
+  sp_free_error_message(msg);
+  return copy;
+}
+
 static gboolean
 sp_fail(GError **error, enum sp_return r, const char *what)
 {
-  g_autofree char *msg = r == SP_ERR_FAIL ? sp_last_error_message() : NULL;
   int code = map_sp_error(r);
+  g_autofree gchar *msg = r == SP_ERR_FAIL ? last_error_message() : NULL;
   g_set_error(error, LL_TRANSPORT_ERROR, code, "%s: %s", what,
               code == LL_TRANSPORT_ERROR_DISCONNECTED ? "the port went away (device unplugged?)"
-              : msg                                   ? g_strstrip(msg)
+              : msg                                   ? msg
               : r == SP_ERR_ARG                       ? "invalid argument"
               : r == SP_ERR_SUPP                      ? "not supported by this port"
                                                       : "failed");
@@ -53,11 +65,11 @@ serial_open(LlTransport *t, GError **error)
   r = sp_open(p->port, SP_MODE_READ_WRITE);
   if (r != SP_OK) {
     int e = sp_last_error_code();
-    g_autofree char *msg = sp_last_error_message();
+    g_autofree gchar *msg = last_error_message();
     g_set_error(error, LL_TRANSPORT_ERROR,
                 e == ENOENT || e == ENODEV || e == ENXIO ? LL_TRANSPORT_ERROR_NOT_FOUND
                                                          : LL_TRANSPORT_ERROR_OPEN,
-                "%s: cannot open %s: %s%s", res->text, res->path, msg ? g_strstrip(msg) : "failed",
+                "%s: cannot open %s: %s%s", res->text, res->path, msg,
                 e == EACCES ? " (is the user in the dialout group?)" : "");
     sp_free_port(p->port);
     p->port = NULL;
@@ -78,11 +90,8 @@ serial_open(LlTransport *t, GError **error)
       (r = sp_set_parity(p->port, parities[res->parity])) != SP_OK ||
       (r = sp_set_stopbits(p->port, (int) res->stop_bits)) != SP_OK ||
       (r = sp_set_flowcontrol(p->port, flows[res->flow])) != SP_OK ||
-      (r = sp_new_event_set(&p->events)) != SP_OK ||
-      (r = sp_add_port_events(p->events, p->port, SP_EVENT_RX_READY | SP_EVENT_ERROR)) != SP_OK) {
+      (r = sp_get_port_handle(p->port, &p->fd)) != SP_OK) {
     sp_fail(error, r, what);
-    if (p->events)
-      sp_free_event_set(p->events);
     sp_close(p->port);
     sp_free_port(p->port);
     return FALSE;
@@ -95,7 +104,6 @@ static void
 serial_close(LlTransport *t)
 {
   SerialPriv *p = t->priv;
-  sp_free_event_set(p->events);
   sp_close(p->port);
   sp_free_port(p->port);
 }
@@ -132,12 +140,22 @@ serial_read(LlTransport *t, guint8 *buf, gsize max, gint64 deadline_us, gboolean
       g_set_error_literal(error, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_TIMEOUT, "timed out");
       return -1;
     }
-    /* sp_wait() returns when data arrives or the tty hangs up (then the
-     * read above fails with EIO). Wait in slices of at most 100 ms so a
-     * hang-up that the wait misses is still seen quickly. */
-    r = sp_wait(p->events, (unsigned) MAX(1, MIN(left / 1000, 100)));
-    if (r < 0)
-      return sp_fail(error, r, "wait failed"), -1;
+    struct pollfd pfd = { p->fd, POLLIN, 0 };
+    int pr = poll(&pfd, 1, (int) MAX(1, MIN(left / 1000, G_MAXINT)));
+    if (pr < 0 && errno != EINTR) {
+      g_set_error(error, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_IO, "poll failed: %s",
+                  g_strerror(errno));
+      return -1;
+    }
+    if (pr > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+      /* hung up: hand over what it sent before going, then report it gone */
+      r = sp_nonblocking_read(p->port, buf, max);
+      if (r > 0)
+        return r;
+      g_set_error_literal(error, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_DISCONNECTED,
+                          "the port went away (device unplugged?)");
+      return -1;
+    }
   }
 }
 

@@ -219,23 +219,22 @@ ll_transport_read_line(LlTransport *t, gsize *len, GError **error)
   if (!check_alive(t, error))
     return NULL;
   gint64 deadline = now_us(t) + (gint64) t->timeout_ms * 1000;
+  /* A reply ends at the last byte of the terminator ("\n" for lf and crlf,
+   * "\r" for cr), or at the transport's end of message; a CR before it is
+   * dropped, so an instrument that answers LF where CRLF was set up is still
+   * understood. */
   const char *term = t->res->term;
-  gsize tl = strlen(term);
+  char end = term[strlen(term) - 1];
   gsize scanned = 0;
   for (;;) {
     gsize limit = t->rx_eom ? t->rx_eom : t->rx->len;
-    const guint8 *found = NULL;
-    if (limit >= tl) {
-      gsize from = scanned >= tl ? scanned - tl + 1 : 0;
-      found = memmem(t->rx->data + from, limit - from, term, tl);
-    }
+    const guint8 *found = limit > scanned ? memchr(t->rx->data + scanned, end, limit - scanned) : NULL;
     if (found || t->rx_eom) {
       gsize body = found ? (gsize) (found - t->rx->data) : t->rx_eom;
-      gsize used = found ? body + tl : t->rx_eom;
+      gsize used = found ? body + 1 : t->rx_eom;
       if (body > t->res->max_reply)
         return overflow(t, error), NULL;
       gchar *line = g_strndup((const char *) t->rx->data, body);
-      /* tolerate instruments that end with CRLF when LF was asked, or the reverse */
       while (body > 0 && (line[body - 1] == '\n' || line[body - 1] == '\r'))
         line[--body] = '\0';
       consume(t, used);

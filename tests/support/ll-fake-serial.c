@@ -23,6 +23,7 @@ struct _LlFakeSerial {
   LlSimDevice *dev;
   GMutex lock;
   int master, keep_slave;
+  int umockdev_master; /* umockdev's own fd of the pty master */
   int modem_state;
   gboolean stop;
   gboolean unplugged;
@@ -84,9 +85,14 @@ do_unplug(LlFakeSerial *f)
   f->unplugged = TRUE;
   close(f->keep_slave);
   f->keep_slave = -1;
-  /* Hang up every open slave: the host's next read fails with EIO. */
   close(f->master);
   f->master = -1;
+  /* Hang up every open slave (the host's next read fails with EIO) by
+   * closing umockdev's pty master too. /dev/null takes over its fd number,
+   * so umockdev's own close at teardown cannot hit an unrelated fd. */
+  int nul = open("/dev/null", O_RDWR);
+  dup2(nul, f->umockdev_master);
+  close(nul);
 }
 
 static gpointer
@@ -205,7 +211,8 @@ ll_fake_serial_new(UMockdevTestbed *testbed, const LlFakeSerialInfo *info, LlSim
     ll_fake_serial_free(f);
     return NULL;
   }
-  /* The master is umockdev's: unplugging closes a duplicate of it. */
+  /* The master fd is umockdev's; the responder uses a duplicate. */
+  f->umockdev_master = f->master;
   f->master = dup(f->master);
   f->thread = g_thread_new("fake-serial", responder, f);
   return f;
