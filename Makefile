@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test test-sanitize ci clean
+.PHONY: all deps build run test test-sanitize clean
 
 all: build
 
@@ -27,11 +27,6 @@ test-sanitize: deps
 	@cmake -S . -B $(ASAN_BUILD) -DLL_SANITIZE=ON -DLL_WERROR=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
-
-# What CI runs: warnings as errors, then the sanitizer pass.
-ci:
-	$(MAKE) test CMAKE_FLAGS=-DLL_WERROR=ON
-	$(MAKE) test-sanitize
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

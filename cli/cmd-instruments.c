@@ -2,6 +2,7 @@
  *   scan [--json]                 every serial port and USB-TMC device attached
  *   idn --config FILE [NAME] [--json]  each configured instrument's identity */
 #include "ll-cli.h"
+#include "ll-discovery.h"
 #include "ll-station-identify.h"
 
 #include <stdio.h>
@@ -86,7 +87,160 @@ cmd_idn(int argc, char **argv)
   return failed ? LL_EXIT_FAIL : LL_EXIT_OK;
 }
 
+/* The configured instrument whose resource names the same device, or NULL. */
+static const char *
+configured_name(const LlStationConfig *cfg, const char *resource)
+{
+  if (!cfg)
+    return NULL;
+  g_autoptr(LlResource) found = ll_resource_parse(resource, NULL, NULL);
+  for (guint i = 0; found && i < cfg->instruments->len; i++) {
+    const LlInstrumentConfig *ic = cfg->instruments->pdata[i];
+    g_autoptr(LlResource) r = ll_resource_parse(ic->resource, NULL, NULL);
+    if (!r || r->kind != found->kind)
+      continue;
+    if (r->kind == LL_RESOURCE_SERIAL && g_str_equal(r->path, found->path))
+      return ic->name;
+    if (r->kind == LL_RESOURCE_USBTMC && r->vid == found->vid && r->pid == found->pid &&
+        (!r->serial || g_strcmp0(r->serial, found->serial) == 0))
+      return ic->name;
+  }
+  return NULL;
+}
+
+static void
+add_string(JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name(b, name);
+  if (value)
+    json_builder_add_string_value(b, value);
+  else
+    json_builder_add_null_value(b);
+}
+
+static void
+add_usb_ids(JsonBuilder *b, guint16 vid, guint16 pid)
+{
+  g_autofree gchar *v = g_strdup_printf("%04x", vid);
+  g_autofree gchar *p = g_strdup_printf("%04x", pid);
+  add_string(b, "vid", v);
+  add_string(b, "pid", p);
+}
+
+static int
+cmd_scan(int argc, char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree gchar *config_path = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+      "Station file: mark the devices it configures", "FILE" },
+    { NULL },
+  };
+  if (!ll_cli_parse(&argc, &argv, "instruments scan", NULL,
+                    "list every serial port and USB-TMC device attached, configured or not",
+                    entries))
+    return LL_EXIT_USAGE;
+  if (argc > 1) {
+    ll_cli_error("instruments scan: unexpected argument '%s'", argv[1]);
+    return LL_EXIT_USAGE;
+  }
+  g_autoptr(GError) err = NULL;
+  g_autoptr(LlStationConfig) cfg = NULL;
+  if (config_path && !(cfg = ll_station_config_load(config_path, NULL, &err))) {
+    fprintf(stderr, "%s\n", err->message);
+    return LL_EXIT_USAGE;
+  }
+  int status = LL_EXIT_OK;
+  g_autoptr(GError) serial_err = NULL, usb_err = NULL;
+  g_autoptr(GPtrArray) ports = ll_discover_serial_ports(&serial_err);
+  g_autoptr(GPtrArray) tmc = ll_discover_usbtmc(&usb_err);
+  if (serial_err) {
+    ll_cli_error("listing serial ports: %s", serial_err->message);
+    status = LL_EXIT_FAIL;
+  }
+  if (usb_err) {
+    ll_cli_error("listing USB devices: %s", usb_err->message);
+    status = LL_EXIT_FAIL;
+  }
+
+  if (json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "serial_ports");
+    json_builder_begin_array(b);
+    for (guint i = 0; ports && i < ports->len; i++) {
+      const LlSerialPortInfo *p = ports->pdata[i];
+      json_builder_begin_object(b);
+      add_string(b, "port", p->port);
+      add_string(b, "transport", p->transport);
+      add_string(b, "description", p->description);
+      if (p->usb) {
+        add_usb_ids(b, p->vid, p->pid);
+        add_string(b, "serial", p->serial);
+        add_string(b, "manufacturer", p->manufacturer);
+        add_string(b, "product", p->product);
+      }
+      add_string(b, "resource", p->resource);
+      add_string(b, "configured_as", configured_name(cfg, p->resource));
+      json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "usbtmc");
+    json_builder_begin_array(b);
+    for (guint i = 0; tmc && i < tmc->len; i++) {
+      const LlUsbtmcInfo *u = tmc->pdata[i];
+      json_builder_begin_object(b);
+      json_builder_set_member_name(b, "bus");
+      json_builder_add_int_value(b, u->bus);
+      json_builder_set_member_name(b, "address");
+      json_builder_add_int_value(b, u->address);
+      add_string(b, "port_path", u->port_path);
+      add_usb_ids(b, u->vid, u->pid);
+      add_string(b, "serial", u->serial);
+      add_string(b, "manufacturer", u->manufacturer);
+      add_string(b, "product", u->product);
+      add_string(b, "resource", u->resource);
+      add_string(b, "configured_as", configured_name(cfg, u->resource));
+      json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    ll_cli_print_json(root);
+    return status;
+  }
+
+  printf("Serial ports:\n");
+  if (!ports || ports->len == 0)
+    printf("  (none)\n");
+  for (guint i = 0; ports && i < ports->len; i++) {
+    const LlSerialPortInfo *p = ports->pdata[i];
+    const char *as = configured_name(cfg, p->resource);
+    if (p->usb)
+      printf("  %-14s usb %04x:%04x  %s %s, serial %s%s%s\n", p->port, p->vid, p->pid,
+             p->manufacturer ? p->manufacturer : "?", p->product ? p->product : "?",
+             p->serial ? p->serial : "?", as ? "  = " : "", as ? as : "");
+    else
+      printf("  %-14s %s  %s%s%s\n", p->port, p->transport,
+             p->description ? p->description : "", as ? "  = " : "", as ? as : "");
+  }
+  printf("USB-TMC instruments:\n");
+  if (!tmc || tmc->len == 0)
+    printf("  (none)\n");
+  for (guint i = 0; tmc && i < tmc->len; i++) {
+    const LlUsbtmcInfo *u = tmc->pdata[i];
+    const char *as = configured_name(cfg, u->resource);
+    printf("  %-28s %s %s, serial %s%s%s\n", u->resource, u->manufacturer ? u->manufacturer : "?",
+           u->product ? u->product : "?", u->serial ? u->serial : "?", as ? "  = " : "",
+           as ? as : "");
+  }
+  return status;
+}
+
 static const LlCommand subcommands[] = {
+  { "scan", "list every serial port and USB-TMC device attached, configured or not", cmd_scan },
   { "idn", "connect to each configured instrument and print its identity", cmd_idn },
 };
 

@@ -19,10 +19,18 @@ run_clear(Run *r)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Run, run_clear)
 
+/* Runs lightline with the arguments; with @umockdev_file set, under
+ * `umockdev-run --device FILE --` so it sees that faked station. */
 static void
-run(Run *r, const char *first, ...)
+run_in(Run *r, const char *umockdev_file, const char *first, ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+  if (umockdev_file) {
+    g_ptr_array_add(argv, g_strdup("umockdev-run"));
+    g_ptr_array_add(argv, g_strdup("--device"));
+    g_ptr_array_add(argv, g_strdup(umockdev_file));
+    g_ptr_array_add(argv, g_strdup("--"));
+  }
   g_ptr_array_add(argv, g_build_filename(g_getenv("LL_BIN"), "lightline", NULL));
   va_list ap;
   va_start(ap, first);
@@ -32,13 +40,15 @@ run(Run *r, const char *first, ...)
   g_ptr_array_add(argv, NULL);
   g_autoptr(GError) err = NULL;
   int wait = 0;
-  g_spawn_sync(NULL, (gchar **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err,
+  g_spawn_sync(NULL, (gchar **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &r->out, &r->err,
                &wait, &err);
   g_assert_no_error(err);
   g_assert_true(WIFEXITED(wait));
   r->status = WEXITSTATUS(wait);
   g_test_message("exit %d\nstdout:\n%s\nstderr:\n%s", r->status, r->out, r->err);
 }
+
+#define run(r, ...) run_in(r, NULL, __VA_ARGS__)
 
 static gchar *
 data(const char *name)
@@ -135,6 +145,66 @@ test_bad_input(void)
   g_assert_cmpint(badopt.status, ==, 2);
 }
 
+static JsonObject *
+find_by(JsonArray *a, const char *member, const char *value)
+{
+  for (guint i = 0; i < json_array_get_length(a); i++) {
+    JsonObject *o = json_array_get_object_element(a, i);
+    if (g_strcmp0(json_object_get_string_member_with_default(o, member, NULL), value) == 0)
+      return o;
+  }
+  return NULL;
+}
+
+static void
+test_scan_faked_station(void)
+{
+  g_autofree gchar *bench = g_build_filename(g_getenv("LL_TEST_DATA"), "bench.umockdev", NULL);
+  g_autofree gchar *cfg = data("bench.ini");
+  g_auto(Run) r = { 0 };
+  run_in(&r, bench, "instruments", "scan", "--json", "--config", cfg, NULL);
+  g_assert_cmpint(r.status, ==, 0);
+  g_autoptr(JsonParser) p = json_parser_new();
+  g_autoptr(GError) err = NULL;
+  g_assert_true(json_parser_load_from_data(p, r.out, -1, &err));
+  JsonObject *root = json_node_get_object(json_parser_get_root(p));
+  JsonArray *ports = json_object_get_array_member(root, "serial_ports");
+  JsonArray *tmc = json_object_get_array_member(root, "usbtmc");
+  g_assert_cmpuint(json_array_get_length(ports), ==, 3);
+  g_assert_cmpuint(json_array_get_length(tmc), ==, 2);
+
+  JsonObject *evb = find_by(ports, "port", "/dev/ttyACM0");
+  g_assert_nonnull(evb);
+  g_assert_cmpstr(json_object_get_string_member(evb, "vid"), ==, "0483");
+  g_assert_cmpstr(json_object_get_string_member(evb, "pid"), ==, "5740");
+  g_assert_cmpstr(json_object_get_string_member(evb, "serial"), ==, "EVB-0001");
+  g_assert_cmpstr(json_object_get_string_member(evb, "manufacturer"), ==, "STMicroelectronics");
+  g_assert_cmpstr(json_object_get_string_member(evb, "product"), ==, "Lightline EVB");
+  g_assert_cmpstr(json_object_get_string_member(evb, "configured_as"), ==, "evb1");
+  JsonObject *ftdi = find_by(ports, "port", "/dev/ttyUSB0");
+  g_assert_cmpstr(json_object_get_string_member(ftdi, "product"), ==, "FT232R USB UART");
+  g_assert_true(json_object_get_null_member(ftdi, "configured_as"));
+
+  JsonObject *pm = find_by(tmc, "resource", "usbtmc:1313:8072:P2001234");
+  g_assert_nonnull(pm);
+  g_assert_cmpstr(json_object_get_string_member(pm, "vid"), ==, "1313");
+  g_assert_cmpstr(json_object_get_string_member(pm, "pid"), ==, "8072");
+  g_assert_cmpstr(json_object_get_string_member(pm, "serial"), ==, "P2001234");
+  g_assert_cmpstr(json_object_get_string_member(pm, "manufacturer"), ==, "Thorlabs");
+  g_assert_cmpstr(json_object_get_string_member(pm, "product"), ==, "PM100USB");
+  g_assert_cmpstr(json_object_get_string_member(pm, "configured_as"), ==, "pm1");
+  JsonObject *ks = find_by(tmc, "vid", "0957");
+  g_assert_nonnull(ks);
+  g_assert_cmpstr(json_object_get_string_member(ks, "serial"), ==, "MY59001234");
+
+  /* the text form lists the same devices */
+  g_auto(Run) t = { 0 };
+  run_in(&t, bench, "instruments", "scan", NULL);
+  g_assert_cmpint(t.status, ==, 0);
+  g_assert_nonnull(strstr(t.out, "/dev/ttyACM0   usb 0483:5740  STMicroelectronics Lightline EVB, serial EVB-0001"));
+  g_assert_nonnull(strstr(t.out, "usbtmc:1313:8072:P2001234    Thorlabs PM100USB, serial P2001234"));
+}
+
 static void
 test_version(void)
 {
@@ -153,5 +223,6 @@ main(int argc, char **argv)
   g_test_add_func("/cli/idn-json", test_idn_json);
   g_test_add_func("/cli/bad-input", test_bad_input);
   g_test_add_func("/cli/version", test_version);
+  g_test_add_func("/cli/scan-faked-station", test_scan_faked_station);
   return g_test_run();
 }

@@ -134,8 +134,8 @@ ll_fake_serial_new(UMockdevTestbed *testbed, const LlFakeSerialInfo *info, LlSim
   guint port = info->usb_port ? info->usb_port : 1;
   guint minor = port - 1;
   gboolean acm = g_str_has_prefix(info->name, "ttyACM");
-  /* A USB device, its interface, and the tty under it, as the kernel shows
-   * a CDC-ACM or FTDI adapter (the same shape as tests/data/bench.umockdev). */
+  /* A USB device, its interface, and the tty under it (for CDC-ACM under
+   * the interface's tty/ folder, as the kernel shows it). */
   g_autofree gchar *desc = g_strdup_printf(
     "P: /devices/pci0000:00/0000:00:14.0/usb1/1-%u/1-%u:1.0/%s%s\n"
     "N: %s\n"
