@@ -143,7 +143,8 @@ find_device(LlTransport *t, GError **error)
     libusb_device_handle *h = NULL;
     int r = libusb_open(list[i], &h);
     if (r != 0) {
-      if (!open_error || r == LIBUSB_ERROR_ACCESS)
+      /* Gone between listing and opening: as if never there. */
+      if (r != LIBUSB_ERROR_NO_DEVICE && (!open_error || r == LIBUSB_ERROR_ACCESS))
         open_error = r;
       continue;
     }
@@ -329,7 +330,7 @@ usbtmc_write(LlTransport *t, const guint8 *data, gsize len, GError **error)
     gsize n = MIN(len - off, OUT_CHUNK);
     gboolean eom = off + n == len;
     gsize total = ll_usbtmc_encode_dev_dep_msg_out(buf, sizeof buf, ll_usbtmc_next_btag(&p->tag),
-                                                   data + off, n, eom);
+                                                   data ? data + off : NULL, n, eom);
     if (!bulk_out(t, buf, total, t->timeout_ms, "sending a command", error))
       return FALSE;
     off += n;
