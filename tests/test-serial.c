@@ -4,6 +4,7 @@
  * binary block containing the terminator, no reply, a late reply cleared
  * before the next query, line noise, and the adapter unplugged mid-exchange.
  * Runs under umockdev-wrapper. */
+#include "ll-test-util.h"
 #include "ll-fake-serial.h"
 #include "ll-scpi.h"
 
@@ -14,20 +15,6 @@ typedef struct {
   LlFakeSerial *fake;
 } Fixture;
 
-static LlSimDevice *
-make_device(const char *opts)
-{
-  g_autoptr(GHashTable) o = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  g_auto(GStrv) pairs = g_strsplit(opts ? opts : "", "&", -1);
-  for (guint i = 0; pairs[i] && *pairs[i]; i++) {
-    g_auto(GStrv) kv = g_strsplit(pairs[i], "=", 2);
-    g_hash_table_insert(o, g_strdup(kv[0]), g_strdup(kv[1]));
-  }
-  g_autoptr(GError) err = NULL;
-  LlSimDevice *d = ll_sim_device_new("scpi", o, NULL, &err);
-  g_assert_no_error(err);
-  return d;
-}
 
 static void
 fixture_setup(Fixture *f, gconstpointer opts)
@@ -37,7 +24,7 @@ fixture_setup(Fixture *f, gconstpointer opts)
   LlFakeSerialInfo info = { "ttyACM0", 0x0483, 0x5740, "EVB-0001", "STMicroelectronics",
                             "Lightline EVB", 3 };
   g_autoptr(GError) err = NULL;
-  f->fake = ll_fake_serial_new(f->testbed, &info, make_device(opts), &err);
+  f->fake = ll_fake_serial_new(f->testbed, &info, ll_test_sim_device(opts), &err);
   g_assert_no_error(err);
 }
 

@@ -2,6 +2,7 @@
  * LAN instrument's raw SCPI port), answered by the simulator: round trips,
  * a reply split across packets, a slow instrument's late reply not poisoning
  * the next query, the peer closing mid-exchange, and nobody listening. */
+#include "ll-test-util.h"
 #include "ll-scpi.h"
 #include "sim/ll-sim-device.h"
 
@@ -16,20 +17,6 @@ typedef struct {
   gboolean split;  /* send replies one byte per packet */
 } Server;
 
-static LlSimDevice *
-make_device(const char *opts)
-{
-  g_autoptr(GHashTable) o = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  g_auto(GStrv) pairs = g_strsplit(opts ? opts : "", "&", -1);
-  for (guint i = 0; pairs[i] && *pairs[i]; i++) {
-    g_auto(GStrv) kv = g_strsplit(pairs[i], "=", 2);
-    g_hash_table_insert(o, g_strdup(kv[0]), g_strdup(kv[1]));
-  }
-  g_autoptr(GError) err = NULL;
-  LlSimDevice *d = ll_sim_device_new("scpi", o, NULL, &err);
-  g_assert_no_error(err);
-  return d;
-}
 
 /* Serves one connection, then returns. */
 static gpointer
@@ -41,7 +28,7 @@ serve(gpointer data)
   if (!conn)
     return NULL;
   GSocket *sock = g_socket_connection_get_socket(conn);
-  g_autoptr(LlSimDevice) dev = make_device(srv->options);
+  g_autoptr(LlSimDevice) dev = ll_test_sim_device(srv->options);
   guint8 buf[4096];
   for (;;) {
     if (g_socket_condition_timed_wait(sock, G_IO_IN, 2000, NULL, NULL)) {

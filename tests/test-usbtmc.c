@@ -7,6 +7,7 @@
  * by the device clear, a wrong bTag, the device vanishing (between and during
  * exchanges), an oversized reply and a missing device.
  * Runs under umockdev-wrapper. */
+#include "ll-test-util.h"
 #include "ll-fake-usbtmc.h"
 #include "ll-transport.h"
 #include "ll-usbtmc-proto.h"
@@ -185,20 +186,6 @@ typedef struct {
   LlFakeUsbtmc *fake;
 } Fixture;
 
-static LlSimDevice *
-make_device(const char *opts)
-{
-  g_autoptr(GHashTable) o = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  g_auto(GStrv) pairs = g_strsplit(opts ? opts : "", "&", -1);
-  for (guint i = 0; pairs[i] && *pairs[i]; i++) {
-    g_auto(GStrv) kv = g_strsplit(pairs[i], "=", 2);
-    g_hash_table_insert(o, g_strdup(kv[0]), g_strdup(kv[1]));
-  }
-  g_autoptr(GError) err = NULL;
-  LlSimDevice *d = ll_sim_device_new("scpi", o, NULL, &err);
-  g_assert_no_error(err);
-  return d;
-}
 
 static LlFakeUsbtmc *
 add_fake(UMockdevTestbed *tb, guint devnum, const char *serial, const char *sim_options,
@@ -209,7 +196,7 @@ add_fake(UMockdevTestbed *tb, guint devnum, const char *serial, const char *sim_
   g_autofree gchar *opts = g_strdup_printf("serial=%s%s%s", serial, sim_options ? "&" : "",
                                            sim_options ? sim_options : "");
   g_autoptr(GError) err = NULL;
-  LlFakeUsbtmc *f = ll_fake_usbtmc_new(tb, &info, make_device(opts), &err);
+  LlFakeUsbtmc *f = ll_fake_usbtmc_new(tb, &info, ll_test_sim_device(opts), &err);
   g_assert_no_error(err);
   return f;
 }

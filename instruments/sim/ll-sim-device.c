@@ -6,6 +6,7 @@
  * Replies are queued with the time they become ready (now, or later when the
  * device is busy or a delay fault is set) and read out as bytes. */
 #include "ll-sim-model.h"
+#include "ll-resource.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,20 @@ ll_sim_device_new(const char *model_name, GHashTable *options, LlClock *clock, G
   if (model->init)
     model->init(dev, dev->state);
   return dev;
+}
+
+LlSimDevice *
+ll_sim_device_open(const char *resource, LlClock *clock, GError **error)
+{
+  g_autoptr(LlResource) res = ll_resource_parse(resource, NULL, error);
+  if (!res)
+    return NULL;
+  if (res->kind != LL_RESOURCE_SIM) {
+    g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_UNKNOWN_MODEL, "'%s' is not a sim: resource",
+                resource);
+    return NULL;
+  }
+  return ll_sim_device_new(res->sim_name, res->sim_options, clock, error);
 }
 
 void

@@ -42,6 +42,9 @@ typedef struct _LlSimDevice LlSimDevice;
  * NULL for real time. */
 LlSimDevice *ll_sim_device_new(const char *model, GHashTable *options, LlClock *clock,
                                GError **error);
+/* Creates the device a "sim:NAME?options" resource string names (options the
+ * transport uses, such as timeout, are not the device's and are ignored). */
+LlSimDevice *ll_sim_device_open(const char *resource, LlClock *clock, GError **error);
 void ll_sim_device_free(LlSimDevice *dev);
 
 /* Host -> device bytes. Complete lines (LF-terminated; a CR before it is
