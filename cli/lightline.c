@@ -9,6 +9,7 @@
 
 static const LlCommand commands[] = {
   { "instruments", "find instruments and ask them who they are", ll_cmd_instruments },
+  { "module", "decode a transceiver's CMIS memory", ll_cmd_module },
 };
 
 static void

@@ -47,6 +47,7 @@ struct _LlSimDevice {
   guint commands;
   gchar *last_command;
   GRand *rand;
+  GHashTable *options; /* kept for *RST, which re-runs init */
 };
 
 static void
@@ -101,10 +102,13 @@ ll_sim_device_new(const char *model_name, GHashTable *options, LlClock *clock, G
       gboolean ok = FALSE;
       for (gsize i = 0; i < G_N_ELEMENTS(known); i++)
         ok |= g_str_equal(key, known[i]);
+      for (const char *const *m = model->options; m && *m; m++)
+        ok |= g_str_equal(key, *m);
       if (!ok) {
+        g_autofree gchar *model_opts = model->options ? g_strjoinv(", ", (gchar **) model->options) : NULL;
         g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION,
-                    "unknown simulator option '%s' (known: fault, after, delay, serial, seed)",
-                    (const char *) key);
+                    "unknown option '%s' for simulator %s (known: fault, after, delay, serial, seed%s%s)",
+                    (const char *) key, model->name, model_opts ? ", " : "", model_opts ? model_opts : "");
         return NULL;
       }
     }
@@ -145,8 +149,12 @@ ll_sim_device_new(const char *model_name, GHashTable *options, LlClock *clock, G
   dev->idn = g_strdup_printf("%s,%s,%s,%s", model->maker, model->model,
                              serial ? serial : model->serial, model->firmware);
   dev->state = model->state_size ? g_malloc0(model->state_size) : NULL;
-  if (model->init)
-    model->init(dev, dev->state);
+  dev->options = options ? g_hash_table_ref(options) : NULL;
+  if (model->init && !model->init(dev, dev->state, options, error)) {
+    dev->model = NULL; /* not initialized: nothing to finalize */
+    ll_sim_device_free(dev);
+    return NULL;
+  }
   return dev;
 }
 
@@ -172,7 +180,10 @@ ll_sim_device_free(LlSimDevice *dev)
   g_queue_clear_full(&dev->replies, reply_free);
   g_queue_clear_full(&dev->errors, queued_error_free);
   g_string_free(dev->input, TRUE);
+  if (dev->model && dev->model->finalize)
+    dev->model->finalize(dev->state);
   g_free(dev->state);
+  g_clear_pointer(&dev->options, g_hash_table_unref);
   g_free(dev->idn);
   g_free(dev->last_command);
   g_rand_free(dev->rand);
@@ -190,6 +201,18 @@ LlClock *
 ll_sim_device_get_clock(LlSimDevice *dev)
 {
   return dev->clock;
+}
+
+void
+ll_sim_device_set_clock(LlSimDevice *dev, LlClock *clock)
+{
+  dev->clock = clock;
+}
+
+gint64
+ll_sim_device_now(LlSimDevice *dev)
+{
+  return ll_clock_now(dev->clock);
 }
 
 void
@@ -368,10 +391,6 @@ common_reset(LlSimDevice *dev)
 {
   if (dev->model->reset)
     dev->model->reset(dev, dev->state);
-  else if (dev->model->init) {
-    memset(dev->state, 0, dev->model->state_size);
-    dev->model->init(dev, dev->state);
-  }
 }
 
 /* IEEE 488.2 common commands and the error queue. Returns FALSE when @call is

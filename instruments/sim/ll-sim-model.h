@@ -36,8 +36,14 @@ typedef struct {
   const char *firmware;
   const char *serial;     /* default serial number */
   gsize state_size;
-  void (*init)(LlSimDevice *dev, gpointer state);
+  /* Options the model accepts besides the common ones (fault, after, delay,
+   * serial, seed); NULL-terminated, may be NULL. */
+  const char *const *options;
+  /* Sets up @state from @options (may be NULL); FALSE with @error set when
+   * an option is bad. May be NULL. */
+  gboolean (*init)(LlSimDevice *dev, gpointer state, GHashTable *options, GError **error);
   void (*reset)(LlSimDevice *dev, gpointer state); /* *RST; may be NULL */
+  void (*finalize)(gpointer state);                /* may be NULL */
   const LlSimCommand *commands; /* terminated by { NULL, NULL } */
 } LlSimModel;
 
@@ -50,6 +56,11 @@ void ll_sim_device_push_error(LlSimDevice *dev, int code, const char *message);
 /* For handlers: the operation just executed keeps the device busy for
  * @duration_us: replies queued after it (and *OPC?) wait for it. */
 void ll_sim_device_busy(LlSimDevice *dev, gint64 duration_us);
+/* For init: the clock replies are timed on (a bench model uses its bench's). */
+void ll_sim_device_set_clock(LlSimDevice *dev, LlClock *clock);
+/* For handlers: the current time on the device's clock. */
+gint64 ll_sim_device_now(LlSimDevice *dev);
+
 /* For handlers: parse a numeric argument; pushes -104 "Data type error" and
  * returns FALSE when @args is not a number. */
 gboolean ll_sim_arg_double(LlSimDevice *dev, const char *args, double *out);

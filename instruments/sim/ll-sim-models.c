@@ -13,10 +13,17 @@ typedef struct {
 } ScpiState;
 
 static void
-scpi_init(LlSimDevice *dev, gpointer state)
+scpi_reset(LlSimDevice *dev, gpointer state)
 {
   ScpiState *s = state;
   s->volts = 1.25;
+}
+
+static gboolean
+scpi_init(LlSimDevice *dev, gpointer state, GHashTable *options, GError **error)
+{
+  scpi_reset(dev, state);
+  return TRUE;
 }
 
 static void
@@ -88,13 +95,17 @@ static const LlSimModel scpi_model = {
   .serial = "SIM0001",
   .state_size = sizeof(ScpiState),
   .init = scpi_init,
+  .reset = scpi_reset,
   .commands = scpi_commands,
 };
 
 /* ---- the table ----------------------------------------------------------- */
 
+extern const LlSimModel ll_sim_model_evb;
+
 static const LlSimModel *const models[] = {
   &scpi_model,
+  &ll_sim_model_evb,
 };
 
 const LlSimModel *

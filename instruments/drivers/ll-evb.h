@@ -1,0 +1,54 @@
+/* ll-evb.h: the module evaluation board class. Driver: lightline-evb, the
+ * protocol of docs/evb-protocol.md. Two-wire transactions that the module
+ * does not acknowledge are retried a few times (a module still initialising,
+ * a noisy bus) before they fail with LL_EVB_ERROR_NACK. */
+#pragma once
+
+#include "ll-scpi.h"
+
+G_BEGIN_DECLS
+
+#define LL_EVB_ERROR (ll_evb_error_quark())
+GQuark ll_evb_error_quark(void);
+
+typedef enum {
+  LL_EVB_ERROR_NACK,        /* the module did not acknowledge */
+  LL_EVB_ERROR_NO_MODULE,   /* the fixture is empty */
+  LL_EVB_ERROR_NOT_POWERED, /* two-wire access with the supply off */
+  LL_EVB_ERROR_PROTOCOL,    /* the board speaks another protocol version */
+} LlEvbError;
+
+typedef struct _LlEvb LlEvb;
+
+typedef enum {
+  LL_EVB_PIN_RESETL,
+  LL_EVB_PIN_LPMODE,
+  LL_EVB_PIN_MODSELL,
+} LlEvbPin;
+
+/* Opens the board and checks it speaks protocol LLEVB 1.x. */
+LlEvb *ll_evb_open(const char *driver, const char *resource, GError **error);
+void ll_evb_close(LlEvb *evb);
+const LlIdn *ll_evb_idn(LlEvb *evb);
+LlScpi *ll_evb_scpi(LlEvb *evb);
+
+/* Two-wire access at 7-bit @address (0x50 for CMIS). @len 1..256. */
+gboolean ll_evb_twi_read(LlEvb *evb, guint8 address, guint8 offset, guint8 *buf, gsize len,
+                         GError **error);
+gboolean ll_evb_twi_write(LlEvb *evb, guint8 address, guint8 offset, const guint8 *data,
+                          gsize len, GError **error);
+
+gboolean ll_evb_set_power(LlEvb *evb, gboolean on, GError **error);
+gboolean ll_evb_set_supply_voltage(LlEvb *evb, double volts, GError **error);
+gboolean ll_evb_measure(LlEvb *evb, double *volts, double *amps, GError **error);
+gboolean ll_evb_set_pin(LlEvb *evb, LlEvbPin pin, gboolean level, GError **error);
+/* ModPrsL low: a module is in the fixture. */
+gboolean ll_evb_module_present(LlEvb *evb, gboolean *present, GError **error);
+/* IntL low: the module signals an interrupt. */
+gboolean ll_evb_interrupt(LlEvb *evb, gboolean *asserted, GError **error);
+gboolean ll_evb_case_temperature(LlEvb *evb, double *celsius, GError **error);
+gboolean ll_evb_set_case_temperature(LlEvb *evb, double celsius, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(LlEvb, ll_evb_close)
+
+G_END_DECLS

@@ -1,0 +1,428 @@
+/* ll-bench.c: the simulated bench (see ll-bench.h for the cabling).
+ *
+ * Losses are fixed per bench, drawn once from its seed: fibres 0.2-0.6 dB,
+ * switch channels 0.6-1.0 dB, the splitter 3.2 dB per arm, the attenuator's
+ * insertion loss 1.1 dB, the tap 13.0 dB (5 %) and 0.25 dB (95 %). Whenever
+ * the switch, the attenuator or a module changes, every module is told what
+ * light reaches each of its receivers. */
+#include "ll-bench.h"
+
+#include <math.h>
+#include <string.h>
+
+#define REF_TX_DBM 3.0    /* reference transmitter average power */
+#define REF_TX_ER_DB 5.0
+#define REF_TX_WAVELENGTH 1311.0
+#define SPLIT_DB 3.2
+#define VOA_IL_DB 1.1
+#define TAP_REF_DB 13.0
+#define TAP_THROUGH_DB 0.25
+
+typedef struct {
+  LlModuleSim *module;
+  guint insertions;
+  double case_c;          /* NAN: ambient */
+  double tx_fibre_db[LL_MAX_LANES];
+  double rx_fibre_db[LL_MAX_LANES];
+} Site;
+
+typedef struct {
+  gboolean on;
+  char pattern[16];
+} Generator;
+
+struct _LlBench {
+  gint ref;
+  GMutex lock;
+  LlBenchConfig cfg;
+  LlClock *clock;
+  gboolean own_clock;
+  GRand *noise;
+  Site site[LL_BENCH_MAX_SITES];
+  guint sw[2];            /* selected channel per section, 1-based; 0 none */
+  double sw_il_db[2][LL_BENCH_CHANNELS];
+  double voa_db;
+  gboolean voa_on;
+  Generator gen[LL_BENCH_CHANNELS];
+};
+
+void
+ll_bench_config_default(LlBenchConfig *c)
+{
+  memset(c, 0, sizeof *c);
+  c->sites = 1;
+  c->product = ll_product_lookup("800G-DR8");
+  c->seed = 1;
+  ll_defect_mix_default(&c->mix);
+  c->ambient_c = 25.0;
+}
+
+static void update_rx_inputs(LlBench *b);
+
+LlBench *
+ll_bench_new(const LlBenchConfig *config)
+{
+  LlBench *b = g_new0(LlBench, 1);
+  b->ref = 1;
+  g_mutex_init(&b->lock);
+  b->cfg = *config;
+  b->cfg.sites = CLAMP(b->cfg.sites, 1, LL_BENCH_MAX_SITES);
+  if (!b->cfg.product)
+    b->cfg.product = ll_product_lookup("800G-DR8");
+  b->own_clock = !config->realtime;
+  b->clock = config->realtime ? ll_clock_system() : ll_clock_virtual_new(0);
+  g_autoptr(GRand) r = g_rand_new_with_seed((guint32) (config->seed * 2654435761u + 17));
+  for (guint s = 0; s < LL_BENCH_MAX_SITES; s++) {
+    b->site[s].case_c = NAN;
+    for (guint l = 0; l < LL_MAX_LANES; l++) {
+      b->site[s].tx_fibre_db[l] = g_rand_double_range(r, 0.2, 0.6);
+      b->site[s].rx_fibre_db[l] = g_rand_double_range(r, 0.2, 0.6);
+    }
+  }
+  for (guint k = 0; k < 2; k++)
+    for (guint c = 0; c < LL_BENCH_CHANNELS; c++)
+      b->sw_il_db[k][c] = g_rand_double_range(r, 0.6, 1.0);
+  b->noise = g_rand_new_with_seed((guint32) (config->seed ^ 0x5eed));
+  b->voa_db = 0;
+  b->voa_on = FALSE;
+  return b;
+}
+
+LlBench *
+ll_bench_ref(LlBench *b)
+{
+  g_atomic_int_inc(&b->ref);
+  return b;
+}
+
+void
+ll_bench_unref(LlBench *b)
+{
+  if (!b || !g_atomic_int_dec_and_test(&b->ref))
+    return;
+  for (guint s = 0; s < LL_BENCH_MAX_SITES; s++)
+    ll_module_sim_free(b->site[s].module);
+  if (b->own_clock)
+    ll_clock_virtual_free(b->clock);
+  g_rand_free(b->noise);
+  g_mutex_clear(&b->lock);
+  g_free(b);
+}
+
+/* ---- the registry ---- */
+
+static GMutex registry_lock;
+static GHashTable *registry; /* name -> LlBench* (a ref each) */
+
+void
+ll_bench_publish(const char *name, LlBench *bench)
+{
+  g_mutex_lock(&registry_lock);
+  if (!registry)
+    registry = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) ll_bench_unref);
+  g_hash_table_replace(registry, g_strdup(name), ll_bench_ref(bench));
+  g_mutex_unlock(&registry_lock);
+}
+
+LlBench *
+ll_bench_lookup(const char *name)
+{
+  g_mutex_lock(&registry_lock);
+  LlBench *b = registry ? g_hash_table_lookup(registry, name) : NULL;
+  if (b) {
+    ll_bench_ref(b);
+    g_mutex_unlock(&registry_lock);
+    return b;
+  }
+  g_mutex_unlock(&registry_lock);
+  LlBenchConfig cfg;
+  ll_bench_config_default(&cfg);
+  b = ll_bench_new(&cfg);
+  ll_bench_publish(name, b);
+  return b;
+}
+
+void
+ll_bench_forget_all(void)
+{
+  g_mutex_lock(&registry_lock);
+  g_clear_pointer(&registry, g_hash_table_unref);
+  g_mutex_unlock(&registry_lock);
+}
+
+const LlBenchConfig *
+ll_bench_config(LlBench *b)
+{
+  return &b->cfg;
+}
+
+LlClock *
+ll_bench_clock(LlBench *b)
+{
+  return b->clock;
+}
+
+double
+ll_bench_noise(LlBench *b, double sd)
+{
+  double u1 = g_rand_double_range(b->noise, 1e-12, 1.0), u2 = g_rand_double(b->noise);
+  return sd * sqrt(-2.0 * log(u1)) * cos(2 * G_PI * u2);
+}
+
+void
+ll_bench_lock(LlBench *b)
+{
+  g_mutex_lock(&b->lock);
+}
+
+void
+ll_bench_unlock(LlBench *b)
+{
+  g_mutex_unlock(&b->lock);
+}
+
+/* ---- fixtures ---- */
+
+static Site *
+site_of(LlBench *b, guint site)
+{
+  return site >= 1 && site <= b->cfg.sites ? &b->site[site - 1] : NULL;
+}
+
+gboolean
+ll_bench_insert(LlBench *b, guint site, const char *serial)
+{
+  ll_bench_lock(b);
+  Site *s = site_of(b, site);
+  if (s) {
+    ll_module_sim_free(s->module);
+    s->module = ll_module_sim_new(b->cfg.product, serial, b->cfg.seed, &b->cfg.mix, b->clock);
+    ll_module_sim_set_case_temperature(s->module, isnan(s->case_c) ? b->cfg.ambient_c : s->case_c);
+    s->insertions++;
+    update_rx_inputs(b);
+  }
+  ll_bench_unlock(b);
+  return s != NULL;
+}
+
+void
+ll_bench_remove(LlBench *b, guint site)
+{
+  ll_bench_lock(b);
+  Site *s = site_of(b, site);
+  if (s)
+    g_clear_pointer(&s->module, ll_module_sim_free);
+  ll_bench_unlock(b);
+}
+
+guint
+ll_bench_insertions(LlBench *b, guint site)
+{
+  ll_bench_lock(b);
+  Site *s = site_of(b, site);
+  guint n = s ? s->insertions : 0;
+  ll_bench_unlock(b);
+  return n;
+}
+
+LlModuleSim *
+ll_bench_module(LlBench *b, guint site)
+{
+  Site *s = site_of(b, site);
+  return s ? s->module : NULL;
+}
+
+void
+ll_bench_set_case_temperature(LlBench *b, guint site, double celsius)
+{
+  Site *s = site_of(b, site);
+  if (!s)
+    return;
+  s->case_c = celsius;
+  if (s->module)
+    ll_module_sim_set_case_temperature(s->module, isnan(celsius) ? b->cfg.ambient_c : celsius);
+}
+
+/* ---- switch and attenuator ---- */
+
+guint
+ll_bench_switch_channels(LlBench *b)
+{
+  return b->cfg.sites * LL_MAX_LANES;
+}
+
+void
+ll_bench_switch_set(LlBench *b, guint section, guint channel)
+{
+  if (section < 1 || section > 2)
+    return;
+  b->sw[section - 1] = channel <= ll_bench_switch_channels(b) ? channel : 0;
+  update_rx_inputs(b);
+}
+
+guint
+ll_bench_switch_get(LlBench *b, guint section)
+{
+  return section >= 1 && section <= 2 ? b->sw[section - 1] : 0;
+}
+
+void
+ll_bench_voa_set(LlBench *b, double attenuation_db, gboolean enabled)
+{
+  b->voa_db = attenuation_db;
+  b->voa_on = enabled;
+  update_rx_inputs(b);
+}
+
+double
+ll_bench_voa_attenuation(LlBench *b)
+{
+  return b->voa_db;
+}
+
+gboolean
+ll_bench_voa_enabled(LlBench *b)
+{
+  return b->voa_on;
+}
+
+/* The (site, lane) a channel of a section or BERT reaches; FALSE if none. */
+static gboolean
+channel_lane(LlBench *b, guint channel, guint *site, guint *lane)
+{
+  if (channel < 1 || channel > ll_bench_switch_channels(b))
+    return FALSE;
+  *site = (channel - 1) / LL_MAX_LANES + 1;
+  *lane = (channel - 1) % LL_MAX_LANES;
+  return *lane < b->cfg.product->lanes;
+}
+
+/* Average power of the lane switch section 1 selects, at the switch
+ * output (before the splitter); -INFINITY when dark. */
+static double
+tx_at_switch_dbm(LlBench *b, guint *site_out, guint *lane_out)
+{
+  guint site, lane;
+  if (!channel_lane(b, b->sw[0], &site, &lane))
+    return -INFINITY;
+  Site *s = &b->site[site - 1]; /* channel_lane() checked it */
+  if (!s->module || !ll_module_sim_lane_emitting(s->module, lane))
+    return -INFINITY;
+  if (site_out)
+    *site_out = site, *lane_out = lane;
+  double p = ll_twin_tx_power_dbm(ll_module_sim_twin(s->module), lane,
+                                  ll_module_sim_case_temperature(s->module));
+  return p - s->tx_fibre_db[lane] - b->sw_il_db[0][b->sw[0] - 1];
+}
+
+static double
+voa_out_dbm(LlBench *b)
+{
+  return b->voa_on ? REF_TX_DBM - VOA_IL_DB - b->voa_db : -INFINITY;
+}
+
+static void
+update_rx_inputs(LlBench *b)
+{
+  guint sel_site = 0, sel_lane = 0;
+  gboolean lit = channel_lane(b, b->sw[1], &sel_site, &sel_lane);
+  for (guint s = 1; s <= b->cfg.sites; s++) {
+    Site *st = &b->site[s - 1];
+    if (!st->module)
+      continue;
+    for (guint l = 0; l < b->cfg.product->lanes; l++) {
+      double p = -INFINITY;
+      if (lit && s == sel_site && l == sel_lane)
+        p = voa_out_dbm(b) - TAP_THROUGH_DB - b->sw_il_db[1][b->sw[1] - 1] - st->rx_fibre_db[l];
+      ll_module_sim_set_rx_input(st->module, l, p);
+    }
+  }
+}
+
+double
+ll_bench_port_power_dbm(LlBench *b, LlBenchPort port)
+{
+  if (port == LL_BENCH_PORT_TX)
+    return tx_at_switch_dbm(b, NULL, NULL) - SPLIT_DB;
+  return voa_out_dbm(b) - TAP_REF_DB;
+}
+
+double
+ll_bench_port_wavelength_nm(LlBench *b, LlBenchPort port)
+{
+  if (port == LL_BENCH_PORT_RX)
+    return b->voa_on ? REF_TX_WAVELENGTH : 0;
+  guint site, lane;
+  if (!isfinite(tx_at_switch_dbm(b, &site, &lane)))
+    return 0;
+  return b->cfg.product->wavelength_nm[lane];
+}
+
+void
+ll_bench_scope_view(LlBench *b, LlScopeView *v)
+{
+  memset(v, 0, sizeof *v);
+  guint site = 0, lane = 0;
+  double p = tx_at_switch_dbm(b, &site, &lane);
+  v->avg_dbm = p - SPLIT_DB;
+  v->light = isfinite(p);
+  if (!v->light)
+    return;
+  const Generator *g = &b->gen[(site - 1) * LL_MAX_LANES + lane];
+  v->modulated = g->on;
+  v->pattern = g->on ? g->pattern : NULL;
+  if (!v->modulated)
+    return;
+  LlModuleSim *m = b->site[site - 1].module;
+  const LlTwin *t = ll_module_sim_twin(m);
+  double c = ll_module_sim_case_temperature(m);
+  v->er_db = ll_twin_er_db(t, lane, c);
+  v->oma_dbm = ll_oma_dbm(v->avg_dbm, v->er_db);
+  v->tdecq_db = ll_twin_tdecq_db(t, lane, c);
+}
+
+void
+ll_bench_bert_set_generator(LlBench *b, guint channel, gboolean on, const char *pattern)
+{
+  if (channel < 1 || channel > LL_BENCH_CHANNELS)
+    return;
+  Generator *g = &b->gen[channel - 1];
+  g->on = on;
+  if (pattern)
+    g_strlcpy(g->pattern, pattern, sizeof g->pattern);
+}
+
+gboolean
+ll_bench_bert_generator(LlBench *b, guint channel, const char **pattern)
+{
+  if (channel < 1 || channel > LL_BENCH_CHANNELS)
+    return FALSE;
+  if (pattern)
+    *pattern = b->gen[channel - 1].pattern;
+  return b->gen[channel - 1].on;
+}
+
+double
+ll_bench_bert_ber(LlBench *b, guint channel, const char *pattern)
+{
+  guint site, lane;
+  if (!channel_lane(b, channel, &site, &lane))
+    return 0.5;
+  Site *s = &b->site[site - 1];
+  /* the receiver sees the reference transmitter, modulated with PRBS31Q */
+  if (!s->module || !ll_module_sim_lane_receiving(s->module, lane) || !pattern ||
+      g_ascii_strcasecmp(pattern, "PRBS31Q") != 0)
+    return 0.5;
+  guint sel_site, sel_lane;
+  if (!channel_lane(b, b->sw[1], &sel_site, &sel_lane) || sel_site != site || sel_lane != lane)
+    return 0.5;
+  double avg = voa_out_dbm(b) - TAP_THROUGH_DB - b->sw_il_db[1][b->sw[1] - 1] - s->rx_fibre_db[lane];
+  double oma = ll_oma_dbm(avg, REF_TX_ER_DB);
+  return ll_twin_ber(ll_module_sim_twin(s->module), lane, oma, ll_module_sim_case_temperature(s->module));
+}
+
+double
+ll_bench_lane_bit_rate(LlBench *b)
+{
+  return b->cfg.product->lane_gbps * 1e9;
+}

@@ -1,0 +1,497 @@
+/* ll-module-sim.c: a simulated CMIS module (see ll-module-sim.h).
+ *
+ * The memory is an LlCmisImage built at insertion with the CMIS encoders;
+ * volatile parts (state, flags, monitors, data-path states, BER) are
+ * rewritten from the physics just before every read. Time-dependent
+ * behaviour is evaluated lazily against the clock: power-up completes
+ * `pwr_up_us` after LPMode is released, each lane's data path `dp_init_us`
+ * after the host asks for it; both are within what page 01h advertises.
+ *
+ * Monitor calibration lives in vendor page 80h, per lane, as big-endian
+ * IEEE-754 float32 pairs: RX slope/offset at 128 + 8*lane, TX slope/offset
+ * at 192 + 8*lane; reported_mW = slope * raw_mW + offset, where raw is what
+ * the monitor ADC sees (true power with the unit's gain error). Page 80h can
+ * be written only after the vendor password is entered at bytes 122-125;
+ * otherwise writes to it are ignored, as CMIS modules ignore writes to
+ * protected areas. */
+#include "ll-module-sim.h"
+#include "cmis/ll-cmis.h"
+
+#include <math.h>
+#include <string.h>
+
+#define MGMT_INIT_US (60 * 1000)       /* after reset: no answers for this long */
+#define LOWPWR_CURRENT_A 0.45
+
+struct _LlModuleSim {
+  LlTwin twin;
+  LlClock *clock;
+  LlCmisImage *img;
+  GRand *rand;
+  gboolean supply;
+  double supply_v;
+  gboolean resetl;
+  gboolean lpmode;
+  gint64 reset_released_at;  /* -1 while in reset or unpowered */
+  gint64 pwr_up_done_at;     /* -1 when not powering up */
+  guint8 state;              /* LlCmisModuleState; 0 when unpowered */
+  guint8 dp_state[LL_MAX_LANES];
+  gint64 dp_ready_at[LL_MAX_LANES];
+  gint64 pwr_up_us, dp_init_us;
+  double case_c;
+  double rx_input_dbm[LL_MAX_LANES];
+  gboolean interrupt;
+};
+
+static void
+put_float(guint8 *p, float v)
+{
+  guint32 u;
+  memcpy(&u, &v, 4);
+  p[0] = (guint8) (u >> 24), p[1] = (guint8) (u >> 16), p[2] = (guint8) (u >> 8), p[3] = (guint8) u;
+}
+
+static float
+get_float(const guint8 *p)
+{
+  guint32 u = (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+  float v;
+  memcpy(&v, &u, 4);
+  return v;
+}
+
+static void
+build_memory(LlModuleSim *m)
+{
+  const LlProduct *p = m->twin.product;
+  LlCmisImage *img = m->img;
+  g_autoptr(GError) err = NULL;
+
+  LlCmisModule mod = { 0 };
+  mod.identifier = p->identifier;
+  mod.revision_major = 5;
+  mod.revision_minor = 2;
+  mod.module_state = LL_CMIS_MODULE_LOW_PWR;
+  mod.interrupt_deasserted = TRUE;
+  mod.low_power_allow_request_hw = TRUE;
+  mod.firmware_major = 3;
+  mod.firmware_minor = 1;
+  mod.media_type = 0x02; /* optical SMF */
+  mod.n_applications = 1;
+  mod.applications[0] = (LlCmisApplication) {
+    .app_sel = 1, .host_interface_id = p->host_interface, .media_interface_id = p->media_interface,
+    .host_lane_count = (guint8) p->lanes, .media_lane_count = (guint8) p->lanes,
+    .host_lane_assignment = 0x01,
+  };
+  g_assert(ll_cmis_encode_module(img, &mod, &err));
+
+  LlCmisIdentity id = { 0 };
+  g_strlcpy(id.vendor_name, "LIGHTLINE", sizeof id.vendor_name);
+  id.vendor_oui[0] = 0x00, id.vendor_oui[1] = 0x1B, id.vendor_oui[2] = 0x21;
+  g_strlcpy(id.part_number, p->part_number, sizeof id.part_number);
+  g_strlcpy(id.revision, "A1", sizeof id.revision);
+  g_strlcpy(id.serial_number, m->twin.serial, sizeof id.serial_number);
+  /* a manufacture date from the serial, in 2026 */
+  guint h = g_str_hash(m->twin.serial);
+  g_snprintf(id.date_code, sizeof id.date_code, "26%02u%02u%c%c", 1 + h % 11, 1 + (h >> 8) % 28,
+             'A' + (h >> 16) % 26, 'A' + (h >> 21) % 26);
+  g_strlcpy(id.clei, "LLOSFP8DR8", sizeof id.clei);
+  id.max_power_w = p->max_power_w;
+  id.power_class = 8;
+  id.connector = 0x0C; /* MPO 1x12 */
+  id.media_technology = 0x0E;
+  if (!ll_cmis_encode_identity(img, &id, &err))
+    g_error("module twin identity: %s", err->message);
+
+  LlCmisAdvertising adv = { 0 };
+  adv.wavelength_nm = p->wavelength_nm[0];
+  adv.diag_pages_supported = p->diag_pages;
+  adv.banks = 1;
+  adv.rx_power_type = LL_CMIS_RX_POWER_AVERAGE;
+  adv.tx_bias_monitor = adv.tx_power_monitor = adv.rx_power_monitor = TRUE;
+  adv.tx_bias_exponent = 1; /* x2: bias up to 262 mA */
+  adv.module_pwr_up.code = 7;  /* 1-5 s */
+  adv.module_pwr_dn.code = 6;  /* 0.5-1 s */
+  adv.dp_init.code = 7;        /* 1-5 s */
+  adv.dp_deinit.code = 5;      /* 100-500 ms */
+  adv.dp_tx_turn_on.code = 5;
+  adv.dp_tx_turn_off.code = 4;
+  g_assert(ll_cmis_encode_advertising(img, &adv, &err));
+  m->pwr_up_us = (gint64) (1.6e6 + 0.4e6 * g_rand_double(m->rand)); /* inside 1-5 s */
+  m->dp_init_us = (gint64) (1.1e6 + 0.3e6 * g_rand_double(m->rand));
+
+  LlCmisThresholds t = {
+    .temperature_c = { 75, -5, 70, 0 },
+    .vcc_v = { 3.465, 3.135, 3.45, 3.15 },
+    .tx_power_mw = { ll_dbm_to_mw(5.0), ll_dbm_to_mw(-6.9), ll_dbm_to_mw(4.0), ll_dbm_to_mw(-2.9) },
+    .tx_bias_ma = { 110, 10, 100, 15 },
+    .rx_power_mw = { ll_dbm_to_mw(5.0), ll_dbm_to_mw(-12.9), ll_dbm_to_mw(4.0), ll_dbm_to_mw(-9.9) },
+  };
+  g_assert(ll_cmis_encode_thresholds(img, &t, &err));
+
+  LlCmisLaneControls c = { 0 };
+  c.data_path_deinit = 0xFF; /* the host activates the data path itself */
+  for (guint i = 0; i < LL_CMIS_LANES; i++)
+    c.app_sel[i] = 1;
+  g_assert(ll_cmis_encode_lane_controls(img, 0, &c, &err));
+  LlCmisLaneStatus s = { 0 };
+  for (guint i = 0; i < LL_CMIS_LANES; i++)
+    s.data_path_state[i] = LL_CMIS_DP_DEACTIVATED;
+  g_assert(ll_cmis_encode_lane_status(img, 0, &s, &err));
+  if (p->diag_pages) {
+    LlCmisPrbs prbs = { 0 };
+    g_assert(ll_cmis_encode_prbs(img, 0, &prbs, &err));
+    ll_cmis_image_edit_page(img, 0, 0x14);
+  }
+  guint8 *cal = ll_cmis_image_edit_page(img, 0, LL_MODULE_CAL_PAGE);
+  for (guint i = 0; i < LL_MAX_LANES; i++) {
+    put_float(cal + 8 * i, 1.0f);
+    put_float(cal + 8 * i + 4, 0.0f);
+    put_float(cal + 64 + 8 * i, 1.0f);
+    put_float(cal + 64 + 8 * i + 4, 0.0f);
+  }
+  ll_cmis_update_checksums(img);
+  if (ll_twin_has(&m->twin, LL_DEFECT_CORRUPT_EEPROM))
+    ll_cmis_image_edit_page(img, 0, 0x00)[222 - 128] ^= 0x5A;
+}
+
+LlModuleSim *
+ll_module_sim_new(const LlProduct *product, const char *serial, guint64 seed,
+                  const LlDefectMix *mix, LlClock *clock)
+{
+  LlModuleSim *m = g_new0(LlModuleSim, 1);
+  ll_twin_init(&m->twin, product, serial, seed, mix);
+  m->clock = clock;
+  m->rand = g_rand_new_with_seed(g_str_hash(serial) ^ (guint32) seed);
+  m->img = ll_cmis_image_new();
+  m->reset_released_at = -1;
+  m->pwr_up_done_at = -1;
+  m->resetl = TRUE;
+  m->lpmode = TRUE;
+  m->case_c = 25.0;
+  for (guint i = 0; i < LL_MAX_LANES; i++) {
+    m->rx_input_dbm[i] = -INFINITY;
+    m->dp_state[i] = LL_CMIS_DP_DEACTIVATED;
+  }
+  build_memory(m);
+  return m;
+}
+
+void
+ll_module_sim_free(LlModuleSim *m)
+{
+  if (!m)
+    return;
+  ll_cmis_image_free(m->img);
+  g_rand_free(m->rand);
+  g_free(m);
+}
+
+const LlTwin *
+ll_module_sim_twin(LlModuleSim *m)
+{
+  return &m->twin;
+}
+
+static void
+set_state(LlModuleSim *m, guint8 state)
+{
+  if (m->state == state)
+    return;
+  m->state = state;
+  if (state) {
+    ll_cmis_set_module_state(m->img, (LlCmisModuleState) state);
+    ll_cmis_image_edit_lower(m->img)[8] |= LL_CMIS_FLAG_STATE_CHANGED;
+    m->interrupt = TRUE;
+  }
+}
+
+static gboolean
+powered(LlModuleSim *m)
+{
+  return m->supply && m->supply_v > 2.9 && m->resetl;
+}
+
+/* Brings the state machine up to now. */
+static void
+advance(LlModuleSim *m)
+{
+  gint64 now = ll_clock_now(m->clock);
+  if (!powered(m)) {
+    m->state = 0;
+    m->reset_released_at = -1;
+    m->pwr_up_done_at = -1;
+    for (guint i = 0; i < LL_MAX_LANES; i++)
+      m->dp_state[i] = LL_CMIS_DP_DEACTIVATED;
+    return;
+  }
+  if (m->reset_released_at < 0) {
+    /* coming out of reset (or power-on): volatile memory back to defaults */
+    m->reset_released_at = now;
+    g_rand_set_seed(m->rand, g_str_hash(m->twin.serial));
+    guint8 *lower = ll_cmis_image_edit_lower(m->img);
+    lower[26] = 0x40; /* LowPwrAllowRequestHW */
+    lower[126] = lower[127] = 0;
+    memset(lower + 122, 0, 4);
+    guint8 *p10 = ll_cmis_image_edit_page(m->img, 0, 0x10);
+    p10[0] = 0xFF;
+    m->state = 0;
+    set_state(m, LL_CMIS_MODULE_LOW_PWR);
+  }
+  guint8 controls = ll_cmis_image_get_lower(m->img)[26];
+  gboolean low_power = (m->lpmode && (controls & 0x40)) || (controls & 0x10);
+  if (low_power) {
+    if (m->state != LL_CMIS_MODULE_LOW_PWR)
+      set_state(m, LL_CMIS_MODULE_LOW_PWR);
+    m->pwr_up_done_at = -1;
+    for (guint i = 0; i < LL_MAX_LANES; i++)
+      m->dp_state[i] = LL_CMIS_DP_DEACTIVATED;
+    return;
+  }
+  if (m->state == LL_CMIS_MODULE_LOW_PWR) {
+    set_state(m, LL_CMIS_MODULE_PWR_UP);
+    m->pwr_up_done_at = now + m->pwr_up_us;
+  }
+  if (m->state == LL_CMIS_MODULE_PWR_UP && now >= m->pwr_up_done_at)
+    set_state(m, LL_CMIS_MODULE_READY);
+  if (m->state != LL_CMIS_MODULE_READY)
+    return;
+  const guint8 *p10 = ll_cmis_image_get_page(m->img, 0, 0x10);
+  for (guint i = 0; i < m->twin.product->lanes; i++) {
+    gboolean deinit = (p10[0] >> i) & 1;
+    if (deinit) {
+      m->dp_state[i] = LL_CMIS_DP_DEACTIVATED;
+    } else if (m->dp_state[i] == LL_CMIS_DP_DEACTIVATED) {
+      m->dp_state[i] = LL_CMIS_DP_INIT;
+      m->dp_ready_at[i] = now + m->dp_init_us;
+    } else if (m->dp_state[i] == LL_CMIS_DP_INIT && now >= m->dp_ready_at[i]) {
+      m->dp_state[i] = LL_CMIS_DP_ACTIVATED;
+      m->interrupt = TRUE;
+    }
+  }
+}
+
+static double
+reported_mw(const guint8 *cal, double true_mw, double error_db, double noise_db)
+{
+  double raw = true_mw * pow(10.0, (error_db + noise_db) / 10.0);
+  double v = get_float(cal) * raw + get_float(cal + 4);
+  return MAX(0.0, v);
+}
+
+/* Rewrites the volatile memory from the state and the physics. */
+static void
+refresh(LlModuleSim *m)
+{
+  g_autoptr(GError) err = NULL;
+  const LlTwin *t = &m->twin;
+  double internal_c = m->case_c + (m->state == LL_CMIS_MODULE_READY ? t->temp_rise_c : 1.0);
+  double vcc = m->supply_v - (m->state == LL_CMIS_MODULE_READY ? t->vcc_drop_v : 0.005);
+  ll_cmis_set_module_monitors(m->img, internal_c + t->temp_mon_error_c + 0.05 * (g_rand_double(m->rand) - 0.5), vcc);
+  guint8 *lower = ll_cmis_image_edit_lower(m->img);
+  lower[3] = (guint8) ((lower[3] & ~0x01) | (m->interrupt ? 0 : 1));
+  const guint8 *cal = ll_cmis_image_get_page(m->img, 0, LL_MODULE_CAL_PAGE);
+  const guint8 *p10 = ll_cmis_image_get_page(m->img, 0, 0x10);
+  guint8 rx_los = 0, tx_los = 0;
+  for (guint i = 0; i < t->product->lanes; i++) {
+    ll_cmis_set_data_path_state(m->img, i + 1, (LlCmisDataPathState) m->dp_state[i], &err);
+    double tx_mw = ll_module_sim_lane_emitting(m, i) ? ll_dbm_to_mw(ll_twin_tx_power_dbm(t, i, m->case_c)) : 0;
+    double bias = ll_module_sim_lane_emitting(m, i) ? ll_twin_bias_ma(t, i, m->case_c) : 0;
+    double rx_mw = m->state == LL_CMIS_MODULE_READY ? ll_dbm_to_mw(m->rx_input_dbm[i]) : 0;
+    double noise = 0.04 * (g_rand_double(m->rand) - 0.5);
+    ll_cmis_set_lane_monitors(m->img, i + 1, reported_mw(cal + 64 + 8 * i, tx_mw, t->lane[i].txmon_error_db, noise),
+                              bias, reported_mw(cal + 8 * i, rx_mw, t->lane[i].rxmon_error_db, noise), &err);
+    if (rx_mw < 1e-4)
+      rx_los |= 1u << i;
+    if (tx_mw == 0 && !((p10[130 - 128] >> i) & 1) && m->dp_state[i] == LL_CMIS_DP_ACTIVATED)
+      tx_los |= 1u << i;
+    if (t->product->diag_pages) {
+      const guint8 *p13 = ll_cmis_image_get_page(m->img, 0, 0x13);
+      if ((p13[168 - 128] >> i) & 1) {
+        double oma = ll_oma_dbm(m->rx_input_dbm[i], 5.0);
+        ll_cmis_set_ber(m->img, i + 1, TRUE, ll_twin_ber(t, i, oma, m->case_c), &err);
+      }
+    }
+  }
+  guint8 *p11 = ll_cmis_image_edit_page(m->img, 0, 0x11);
+  p11[147 - 128] = rx_los;
+  p11[136 - 128] = tx_los;
+}
+
+void
+ll_module_sim_set_supply(LlModuleSim *m, gboolean on, double volts)
+{
+  advance(m);
+  m->supply = on;
+  m->supply_v = on ? volts : 0;
+  advance(m);
+}
+
+void
+ll_module_sim_set_resetl(LlModuleSim *m, gboolean level)
+{
+  advance(m);
+  m->resetl = level;
+  advance(m);
+}
+
+void
+ll_module_sim_set_lpmode(LlModuleSim *m, gboolean level)
+{
+  advance(m);
+  m->lpmode = level;
+  advance(m);
+}
+
+gboolean
+ll_module_sim_intl(LlModuleSim *m)
+{
+  advance(m);
+  return !(powered(m) && m->interrupt);
+}
+
+double
+ll_module_sim_current_a(LlModuleSim *m)
+{
+  advance(m);
+  if (!m->supply || m->supply_v <= 0)
+    return 0;
+  double w;
+  switch (m->state) {
+  case LL_CMIS_MODULE_READY:
+    w = ll_twin_power_w(&m->twin, m->case_c);
+    break;
+  case LL_CMIS_MODULE_PWR_UP:
+    w = 0.6 * ll_twin_power_w(&m->twin, m->case_c);
+    break;
+  default:
+    w = LOWPWR_CURRENT_A * m->supply_v;
+  }
+  return w / m->supply_v;
+}
+
+void
+ll_module_sim_set_case_temperature(LlModuleSim *m, double celsius)
+{
+  m->case_c = celsius;
+}
+
+double
+ll_module_sim_case_temperature(LlModuleSim *m)
+{
+  return m->case_c;
+}
+
+/* FALSE when the module does not acknowledge its address now. */
+static gboolean
+acks(LlModuleSim *m, guint8 address)
+{
+  advance(m);
+  if (address != LL_CMIS_TWI_ADDRESS || !powered(m))
+    return FALSE;
+  if (ll_clock_now(m->clock) - m->reset_released_at < MGMT_INIT_US)
+    return FALSE;
+  if (ll_twin_has(&m->twin, LL_DEFECT_FLAKY_TWI) && g_rand_double(m->rand) < 0.08)
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+ll_module_sim_twi_read(LlModuleSim *m, guint8 address, guint8 offset, guint8 *buf, gsize len)
+{
+  if (!acks(m, address))
+    return FALSE;
+  refresh(m);
+  guint8 *lower = ll_cmis_image_edit_lower(m->img);
+  for (gsize i = 0; i < len; i++) {
+    guint a = (offset + i) & 0xFF; /* the address wraps within the 256-byte window */
+    if (a < 128) {
+      buf[i] = lower[a];
+    } else {
+      guint bank = lower[126], page = lower[127];
+      const guint8 *p = ll_cmis_image_has_page(m->img, page >= 0x10 ? bank : 0, page)
+                          ? ll_cmis_image_get_page(m->img, page >= 0x10 ? bank : 0, page)
+                          : NULL;
+      buf[i] = p ? p[a - 128] : 0;
+    }
+  }
+  /* latched flags clear on read */
+  if (offset <= 8 && offset + len > 8) {
+    lower[8] = 0;
+    m->interrupt = FALSE;
+  }
+  if (offset <= 9 && offset + len > 9)
+    lower[9] = 0;
+  return TRUE;
+}
+
+static gboolean
+writable(LlModuleSim *m, guint page, guint a)
+{
+  const guint8 *lower = ll_cmis_image_get_lower(m->img);
+  if (a < 128)
+    return a == 26 || (a >= 122 && a <= 127);
+  switch (page) {
+  case 0x10:
+    return a <= 152;
+  case 0x13:
+    return m->twin.product->diag_pages && a >= 144 && a <= 183;
+  case 0x14:
+    return m->twin.product->diag_pages && a == 128;
+  case LL_MODULE_CAL_PAGE: {
+    guint32 pw = (guint32) lower[122] << 24 | (guint32) lower[123] << 16 |
+                 (guint32) lower[124] << 8 | lower[125];
+    return pw == LL_MODULE_VENDOR_PASSWORD;
+  }
+  default:
+    return FALSE;
+  }
+}
+
+gboolean
+ll_module_sim_twi_write(LlModuleSim *m, guint8 address, guint8 offset, const guint8 *data, gsize len)
+{
+  if (!acks(m, address))
+    return FALSE;
+  guint8 *lower = ll_cmis_image_edit_lower(m->img);
+  for (gsize i = 0; i < len; i++) {
+    guint a = (offset + i) & 0xFF;
+    guint bank = lower[126], page = lower[127];
+    if (!writable(m, page, a))
+      continue; /* read-only or protected: ignored */
+    if (a < 128)
+      lower[a] = data[i];
+    else
+      ll_cmis_image_edit_page(m->img, page >= 0x10 ? bank : 0, page)[a - 128] = data[i];
+  }
+  /* the password entry area reads back as zero */
+  advance(m);
+  return TRUE;
+}
+
+gboolean
+ll_module_sim_lane_emitting(LlModuleSim *m, guint lane)
+{
+  advance(m);
+  if (lane >= m->twin.product->lanes || m->dp_state[lane] != LL_CMIS_DP_ACTIVATED)
+    return FALSE;
+  const guint8 *p10 = ll_cmis_image_get_page(m->img, 0, 0x10);
+  return !((p10[130 - 128] >> lane) & 1) && !m->twin.lane[lane].dead;
+}
+
+gboolean
+ll_module_sim_lane_receiving(LlModuleSim *m, guint lane)
+{
+  advance(m);
+  if (lane >= m->twin.product->lanes || m->dp_state[lane] != LL_CMIS_DP_ACTIVATED)
+    return FALSE;
+  const guint8 *p10 = ll_cmis_image_get_page(m->img, 0, 0x10);
+  return !((p10[138 - 128] >> lane) & 1);
+}
+
+void
+ll_module_sim_set_rx_input(LlModuleSim *m, guint lane, double dbm)
+{
+  if (lane < LL_MAX_LANES)
+    m->rx_input_dbm[lane] = dbm;
+}

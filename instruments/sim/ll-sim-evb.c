@@ -1,0 +1,386 @@
+/* ll-sim-evb.c: the "evb" simulator: a module evaluation board speaking the
+ * Lightline EVB protocol (docs/evb-protocol.md) in front of the module twin
+ * that the bench has in its site. Options: bench=NAME (default "default"),
+ * site=N (default 1), head=yes|no (a thermal head: default no). */
+#include "ll-bench.h"
+#include "ll-sim-model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  LlBench *bench;
+  guint site;
+  gboolean head;
+  gboolean power;
+  double volts;
+  gboolean resetl, lpmode, modsell;
+  double setpoint_c;
+} Evb;
+
+static LlModuleSim *
+module(Evb *e)
+{
+  return ll_bench_module(e->bench, e->site);
+}
+
+/* Pushes the EVB's outputs to the module (bench lock held). */
+static void
+apply(Evb *e)
+{
+  LlModuleSim *m = module(e);
+  if (!m)
+    return;
+  ll_module_sim_set_supply(m, e->power, e->volts);
+  ll_module_sim_set_resetl(m, e->resetl);
+  ll_module_sim_set_lpmode(m, e->lpmode);
+}
+
+static void
+evb_reset(LlSimDevice *dev, gpointer state)
+{
+  Evb *e = state;
+  e->power = FALSE;
+  e->volts = 3.30;
+  e->resetl = TRUE;
+  e->lpmode = TRUE;
+  e->modsell = FALSE;
+  e->setpoint_c = 25.0;
+  ll_bench_lock(e->bench);
+  apply(e);
+  ll_bench_unlock(e->bench);
+}
+
+static gboolean
+evb_init(LlSimDevice *dev, gpointer state, GHashTable *options, GError **error)
+{
+  Evb *e = state;
+  const char *bench = options ? g_hash_table_lookup(options, "bench") : NULL;
+  const char *site = options ? g_hash_table_lookup(options, "site") : NULL;
+  const char *head = options ? g_hash_table_lookup(options, "head") : NULL;
+  e->bench = ll_bench_lookup(bench ? bench : "default");
+  e->site = site ? (guint) strtoul(site, NULL, 10) : 1;
+  if (e->site < 1 || e->site > ll_bench_config(e->bench)->sites) {
+    g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION, "evb: site=%s is not a site of bench %s "
+                "(it has %u)", site, bench ? bench : "default", ll_bench_config(e->bench)->sites);
+    return FALSE;
+  }
+  if (head && !g_str_equal(head, "yes") && !g_str_equal(head, "no")) {
+    g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION, "evb: head=%s is not yes or no", head);
+    return FALSE;
+  }
+  e->head = head && g_str_equal(head, "yes");
+  ll_sim_device_set_clock(dev, ll_bench_clock(e->bench));
+  evb_reset(dev, state);
+  return TRUE;
+}
+
+static void
+evb_finalize(gpointer state)
+{
+  Evb *e = state;
+  ll_bench_unref(e->bench);
+}
+
+static void
+protocol(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  g_string_append(reply, "LLEVB,1.0");
+}
+
+/* Parses "a,b,c" integers into @v (at most @n); returns how many. */
+static guint
+int_args(const char *args, guint n, long *v)
+{
+  g_auto(GStrv) f = g_strsplit(args, ",", (gint) n + 1);
+  guint i;
+  for (i = 0; f[i] && i < n; i++) {
+    char *end;
+    v[i] = strtol(g_strstrip(f[i]), &end, 10);
+    if (end == f[i] || *end)
+      return i;
+  }
+  return f[i] ? 0 : i;
+}
+
+/* Checks the module can be talked to; pushes the reason if not. */
+static gboolean
+twi_ready(LlSimDevice *dev, Evb *e)
+{
+  if (!module(e)) {
+    ll_sim_device_push_error(dev, 202, "No module");
+    return FALSE;
+  }
+  if (!e->power) {
+    ll_sim_device_push_error(dev, 203, "Module not powered");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+twi_read(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  Evb *e = state;
+  long v[3];
+  if (int_args(call->args, 3, v) != 3 || v[0] < 0 || v[0] > 127 || v[1] < 0 || v[1] > 255 ||
+      v[2] < 1 || v[2] > 256) {
+    ll_sim_device_push_error(dev, -222, "Data out of range");
+    return;
+  }
+  ll_sim_device_busy(dev, 300 + 25 * v[2]);
+  ll_bench_lock(e->bench);
+  guint8 buf[256];
+  gboolean ok = twi_ready(dev, e) && !e->modsell &&
+                ll_module_sim_twi_read(module(e), (guint8) v[0], (guint8) v[1], buf, (gsize) v[2]);
+  ll_bench_unlock(e->bench);
+  if (!ok) {
+    ll_sim_device_push_error(dev, 201, "TWI NACK");
+    return;
+  }
+  for (long i = 0; i < v[2]; i++)
+    g_string_append_printf(reply, "%02X", buf[i]);
+}
+
+static void
+twi_write(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  Evb *e = state;
+  g_auto(GStrv) f = g_strsplit(call->args, ",", 3);
+  long addr = -1, offset = -1;
+  guint8 data[256];
+  gsize n = 0;
+  if (g_strv_length(f) == 3) {
+    char *end;
+    addr = strtol(g_strstrip(f[0]), &end, 10);
+    if (*end)
+      addr = -1;
+    offset = strtol(g_strstrip(f[1]), &end, 10);
+    if (*end)
+      offset = -1;
+    const char *hex = g_strstrip(f[2]);
+    gsize len = strlen(hex);
+    if (len == 0 || len % 2 || len / 2 > sizeof data)
+      addr = -1;
+    for (gsize i = 0; addr >= 0 && i < len; i += 2) {
+      int hi = g_ascii_xdigit_value(hex[i]), lo = g_ascii_xdigit_value(hex[i + 1]);
+      if (hi < 0 || lo < 0)
+        addr = -1;
+      else
+        data[n++] = (guint8) (hi << 4 | lo);
+    }
+  }
+  if (addr < 0 || addr > 127 || offset < 0 || offset > 255) {
+    ll_sim_device_push_error(dev, -222, "Data out of range");
+    return;
+  }
+  ll_sim_device_busy(dev, 300 + 25 * (gint64) n);
+  ll_bench_lock(e->bench);
+  gboolean ok = twi_ready(dev, e) && !e->modsell &&
+                ll_module_sim_twi_write(module(e), (guint8) addr, (guint8) offset, data, n);
+  ll_bench_unlock(e->bench);
+  if (!ok)
+    ll_sim_device_push_error(dev, 201, "TWI NACK");
+}
+
+static gboolean
+bool_arg(LlSimDevice *dev, const char *args, gboolean *out)
+{
+  if (g_ascii_strcasecmp(args, "ON") == 0 || g_str_equal(args, "1"))
+    *out = TRUE;
+  else if (g_ascii_strcasecmp(args, "OFF") == 0 || g_str_equal(args, "0"))
+    *out = FALSE;
+  else {
+    ll_sim_device_push_error(dev, -104, "Data type error");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+set_or_get_bool(LlSimDevice *dev, Evb *e, gboolean *field, const LlSimCall *call, GString *reply,
+                gint64 settle_us)
+{
+  if (call->query) {
+    g_string_append(reply, *field ? "1" : "0");
+    return;
+  }
+  if (!bool_arg(dev, call->args, field))
+    return;
+  ll_sim_device_busy(dev, settle_us);
+  ll_bench_lock(e->bench);
+  apply(e);
+  ll_bench_unlock(e->bench);
+}
+
+static void
+power(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  Evb *e = state;
+  set_or_get_bool(dev, e, &e->power, call, reply, 10000);
+}
+
+static void
+pin_resetl(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  Evb *e = state;
+  set_or_get_bool(dev, e, &e->resetl, call, reply, 100);
+}
+
+static void
+pin_lpmode(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  Evb *e = state;
+  set_or_get_bool(dev, e, &e->lpmode, call, reply, 100);
+}
+
+static void
+pin_modsell(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  Evb *e = state;
+  set_or_get_bool(dev, e, &e->modsell, call, reply, 100);
+}
+
+static void
+voltage(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  Evb *e = state;
+  double v;
+  if (call->query) {
+    g_string_append_printf(reply, "%.4f", e->volts);
+  } else if (ll_sim_arg_double(dev, call->args, &v)) {
+    if (v < 3.0 || v > 3.6) {
+      ll_sim_device_push_error(dev, -222, "Data out of range");
+      return;
+    }
+    e->volts = v;
+    ll_bench_lock(e->bench);
+    apply(e);
+    ll_bench_unlock(e->bench);
+  }
+}
+
+static void
+measure_voltage(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  Evb *e = state;
+  ll_sim_device_busy(dev, 2000);
+  ll_bench_lock(e->bench);
+  LlModuleSim *m = module(e);
+  double i = m ? ll_module_sim_current_a(m) : 0;
+  double v = e->power ? e->volts - 0.012 * i + ll_bench_noise(e->bench, 0.0005) : 0.0;
+  ll_bench_unlock(e->bench);
+  g_string_append_printf(reply, "%.4f", v);
+}
+
+static void
+measure_current(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  Evb *e = state;
+  ll_sim_device_busy(dev, 2000);
+  ll_bench_lock(e->bench);
+  LlModuleSim *m = module(e);
+  double i = m && e->power ? ll_module_sim_current_a(m) * (1 + ll_bench_noise(e->bench, 0.002)) : 0;
+  ll_bench_unlock(e->bench);
+  g_string_append_printf(reply, "%.4f", MAX(0.0, i));
+}
+
+static void
+pin_modprsl(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  Evb *e = state;
+  ll_bench_lock(e->bench);
+  g_string_append(reply, module(e) ? "0" : "1");
+  ll_bench_unlock(e->bench);
+}
+
+static void
+pin_intl(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  Evb *e = state;
+  ll_bench_lock(e->bench);
+  LlModuleSim *m = module(e);
+  g_string_append(reply, m && !ll_module_sim_intl(m) ? "0" : "1");
+  ll_bench_unlock(e->bench);
+}
+
+static void
+temperature_case(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  Evb *e = state;
+  ll_bench_lock(e->bench);
+  LlModuleSim *m = module(e);
+  double c = m ? ll_module_sim_case_temperature(m)
+               : e->head ? e->setpoint_c : ll_bench_config(e->bench)->ambient_c;
+  c += ll_bench_noise(e->bench, 0.05);
+  ll_bench_unlock(e->bench);
+  g_string_append_printf(reply, "%.2f", c);
+}
+
+static void
+temperature_setpoint(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  Evb *e = state;
+  double c;
+  if (call->query) {
+    g_string_append_printf(reply, "%.2f", e->setpoint_c);
+    return;
+  }
+  if (!e->head) {
+    ll_sim_device_push_error(dev, 204, "No thermal head");
+    return;
+  }
+  if (!ll_sim_arg_double(dev, call->args, &c))
+    return;
+  if (c < -10 || c > 90) {
+    ll_sim_device_push_error(dev, -222, "Data out of range");
+    return;
+  }
+  /* the head takes about 4 s per degree-ish to settle; modelled as busy time */
+  ll_sim_device_busy(dev, (gint64) (fabs(c - e->setpoint_c) * 2.0e6));
+  e->setpoint_c = c;
+  ll_bench_lock(e->bench);
+  ll_bench_set_case_temperature(e->bench, e->site, c);
+  ll_bench_unlock(e->bench);
+}
+
+static const LlSimCommand evb_commands[] = {
+  { "SYSTem:PROTocol?", protocol },
+  { "TWI:READ?", twi_read },
+  { "TWI:WRITE", twi_write },
+  { "POWer[:STATe]", power },
+  { "POWer[:STATe]?", power },
+  { "POWer:VOLTage", voltage },
+  { "POWer:VOLTage?", voltage },
+  { "MEASure:VOLTage?", measure_voltage },
+  { "MEASure:CURRent?", measure_current },
+  { "PIN:RESETL", pin_resetl },
+  { "PIN:RESETL?", pin_resetl },
+  { "PIN:LPMODE", pin_lpmode },
+  { "PIN:LPMODE?", pin_lpmode },
+  { "PIN:MODSELL", pin_modsell },
+  { "PIN:MODSELL?", pin_modsell },
+  { "PIN:MODPRSL?", pin_modprsl },
+  { "PIN:INTL?", pin_intl },
+  { "TEMPerature:CASE?", temperature_case },
+  { "TEMPerature:SETPoint", temperature_setpoint },
+  { "TEMPerature:SETPoint?", temperature_setpoint },
+  { NULL, NULL },
+};
+
+static const char *const evb_options[] = { "bench", "site", "head", NULL };
+
+const LlSimModel ll_sim_model_evb = {
+  .name = "evb",
+  .maker = "Lightline",
+  .model = "EVB-OSFP-1",
+  .firmware = "1.0.4",
+  .serial = "EVB-0001",
+  .state_size = sizeof(Evb),
+  .options = evb_options,
+  .init = evb_init,
+  .reset = evb_reset,
+  .finalize = evb_finalize,
+  .commands = evb_commands,
+};
