@@ -4,6 +4,7 @@
 #include "ll-cli.h"
 #include "ll-discovery.h"
 #include "ll-station-identify.h"
+#include "ll-station-sim.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +31,11 @@ cmd_idn(int argc, char **argv)
   g_autoptr(LlStationConfig) cfg = ll_station_config_load(config_path, NULL, &err);
   if (!cfg) {
     fprintf(stderr, "%s\n", err->message);
+    return LL_EXIT_USAGE;
+  }
+  g_autoptr(LlBench) bench = ll_station_simulation_start(cfg, &err);
+  if (err) {
+    ll_cli_error("%s", err->message);
     return LL_EXIT_USAGE;
   }
   g_autoptr(GPtrArray) results = ll_station_identify(cfg, argc == 2 ? argv[1] : NULL, &err);

@@ -7,6 +7,8 @@
  * with print_text() / build_json(). JSON field names and units are
  * documented in docs/cmis-json.md. */
 #include "ll-cli.h"
+#include "ll-station-module.h"
+#include "ll-station-sim.h"
 #include "cmis/ll-cmis.h"
 
 #include <math.h>
@@ -414,7 +416,8 @@ text_module(const LlCmisModule *m)
   printf("  %-20s %s (%u)\n", "module state", ll_cmis_module_state_name(m->module_state),
          m->module_state);
   printf("  %-20s %u.%u\n", "active firmware", m->firmware_major, m->firmware_minor);
-  printf("  %-20s %s (%u)\n", "media type", ll_cmis_media_type_name(m->media_type), m->media_type);
+  printf("  %-20s %s (%02Xh)\n", "media type", ll_cmis_media_type_name(m->media_type),
+         m->media_type);
   printf("  %-20s %s (%u)\n", "fault cause", ll_cmis_fault_cause_name(m->fault_cause),
          m->fault_cause);
   printf("  %-20s %.2f C\n", "temperature", m->temperature_c);
@@ -428,14 +431,14 @@ text_module(const LlCmisModule *m)
   printf("  %-20s LowPwrRequestSW %s, LowPwrAllowRequestHW %s\n", "power controls",
          m->low_power_request_sw ? "on" : "off", m->low_power_allow_request_hw ? "on" : "off");
   printf("  %-20s %08Xh\n", "password entry", m->password_entry);
-  printf("  %-20s %s\n", "applications", m->n_applications ? "" : "none");
+  printf("  %-20s %u\n", "applications", m->n_applications);
   for (guint i = 0; i < m->n_applications; i++) {
     const LlCmisApplication *a = &m->applications[i];
     GString *starts = g_string_new(NULL);
     for (guint l = 0; l < 8; l++)
       if (a->host_lane_assignment & (1u << l))
-        g_string_append_printf(starts, "%s%u", starts->len ? "," : "", l + 1);
-    printf("    AppSel %u  host %02Xh  media %02Xh  lanes %u host / %u media  starts on host "
+        g_string_append_printf(starts, "%s%u", starts->len ? " or " : "", l + 1);
+    printf("    AppSel %u  host %02Xh  media %02Xh  %u host / %u media lanes  starts on host "
            "lane %s\n", a->app_sel, a->host_interface_id, a->media_interface_id,
            a->host_lane_count, a->media_lane_count, starts->len ? starts->str : "none");
     g_string_free(starts, TRUE);
@@ -454,7 +457,7 @@ text_identity(const LlCmisIdentity *id)
   printf("  %-20s %s\n", "serial number", id->serial_number);
   printf("  %-20s %s (%s, lot %s)\n", "date code", id->date_code,
          *id->manufacture_date ? id->manufacture_date : "not a date", *id->lot ? id->lot : "-");
-  printf("  %-20s %s\n", "CLEI", id->clei);
+  printf("  %-20s %s\n", "CLEI", *id->clei ? id->clei : "(blank)");
   printf("  %-20s %u (max %.2f W)\n", "power class", id->power_class, id->max_power_w);
   printf("  %-20s %s (%02Xh)\n", "connector", ll_cmis_connector_name(id->connector), id->connector);
   printf("  %-20s %s (%02Xh)\n", "media technology",
@@ -574,12 +577,16 @@ text_lanes(const Report *r)
   }
 }
 
-/* The whole report as text on stdout. */
+/* The whole report as text on stdout; @dump_len is the size of the file
+ * it came from, 0 when it did not come from a file. */
 static void
 print_text(const Report *r, const char *source, gsize dump_len)
 {
-  printf("%s: %" G_GSIZE_FORMAT " bytes, %s memory\n", source, dump_len,
-         dump_len == LL_CMIS_DUMP_FLAT_SIZE ? "flat" : "paged");
+  if (dump_len)
+    printf("%s: %" G_GSIZE_FORMAT " bytes, %s memory\n", source, dump_len,
+           r->module.flat_memory ? "flat" : "paged");
+  else
+    printf("%s: %s memory\n", source, r->module.flat_memory ? "flat" : "paged");
   for (guint i = 0; i < r->warnings->len; i++)
     printf("WARNING: %s\n", (const char *) r->warnings->pdata[i]);
   printf("\n");
@@ -636,8 +643,63 @@ cmd_decode(int argc, char **argv)
   return LL_EXIT_OK;
 }
 
+static int
+cmd_read(int argc, char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree gchar *config_path = NULL;
+  gint site = 0;
+  const GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Station file", "FILE" },
+    { "site", 's', 0, G_OPTION_ARG_INT, &site, "Site whose module to read", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (fields in docs/cmis-json.md)", NULL },
+    { NULL },
+  };
+  if (!ll_cli_parse(&argc, &argv, "module read", NULL,
+                    "read the module in a site through its EVB and decode it", entries))
+    return LL_EXIT_USAGE;
+  if (!config_path || site < 1 || argc > 1) {
+    ll_cli_error("module read: %s", !config_path ? "--config FILE is required"
+                                    : site < 1   ? "--site N is required (N >= 1)"
+                                                 : "unexpected argument");
+    return LL_EXIT_USAGE;
+  }
+  g_autoptr(GError) err = NULL;
+  g_autoptr(LlStationConfig) cfg = ll_station_config_load(config_path, NULL, &err);
+  if (!cfg) {
+    fprintf(stderr, "%s\n", err->message);
+    return LL_EXIT_USAGE;
+  }
+  g_autoptr(LlBench) bench = ll_station_simulation_start(cfg, &err);
+  if (err) {
+    ll_cli_error("%s", err->message);
+    return LL_EXIT_USAGE;
+  }
+  if (!ll_station_config_site(cfg, (guint) site)) {
+    g_autoptr(LlEvb) none = ll_station_open_evb(cfg, (guint) site, &err);
+    ll_cli_error("%s", err->message);
+    return LL_EXIT_USAGE;
+  }
+  g_autoptr(LlCmisImage) img = ll_station_read_module(cfg, (guint) site, ll_station_clock(bench), &err);
+  if (!img) {
+    ll_cli_error("%s", err->message);
+    return LL_EXIT_FAIL;
+  }
+  g_autofree gchar *source = g_strdup_printf("site %d", site);
+  g_auto(Report) r = { 0 };
+  report_fill(&r, img);
+  if (json) {
+    g_autoptr(JsonNode) root = build_json(&r, source);
+    ll_cli_print_json(root);
+  } else {
+    print_text(&r, source, 0);
+  }
+  return LL_EXIT_OK;
+}
+
 static const LlCommand subcommands[] = {
   { "decode", "decode a CMIS memory dump file", cmd_decode },
+  { "read", "read the module in a site through its EVB", cmd_read },
 };
 
 int

@@ -1,9 +1,16 @@
 /* ll-transport.c: the generic half of every transport: choosing the kind
  * from the resource, buffering, line and exact-length reads with a deadline
  * and a size bound, and the fault policy. After a timeout, an oversized reply
- * or broken framing the transport is "dirty": it clears the device at once
- * and again before the next write, so a late reply cannot be taken for the
- * answer to the next query. A disconnect is final. */
+ * or broken framing (or a reply the layer above rejects) the transport is
+ * "dirty": it clears at once and again before the next write; it stays dirty
+ * until a clear succeeds. With a device clear that keeps a late reply from
+ * being taken for the answer to the next query; on a byte stream it drops
+ * what has arrived, and the SCPI layer resynchronises for the rest. A
+ * disconnect is final.
+ *
+ * The end of a device message (USB-TMC EOM) is kept as a flag and an offset
+ * into the receive buffer, so a message that ends exactly where a read
+ * stopped (offset 0), or whose last transfer is empty, is not lost. */
 #include "ll-transport-private.h"
 
 #include <string.h>
@@ -19,23 +26,14 @@ static const LlTransportOps *const kinds[] = {
   [LL_RESOURCE_SIM] = &ll_transport_sim_ops,
 };
 
-static LlResource *
-resource_copy(const LlResource *res)
-{
-  /* Re-parsing the text gives an independent deep copy. */
-  LlResource *copy = ll_resource_parse(res->text, NULL, NULL);
-  g_assert(copy != NULL);
-  return copy;
-}
-
 LlTransport *
 ll_transport_open_resource(const LlResource *res, GError **error)
 {
   g_return_val_if_fail(res != NULL, NULL);
   LlTransport *t = g_new0(LlTransport, 1);
   t->ops = kinds[res->kind];
-  t->res = resource_copy(res);
-  t->timeout_ms = res->timeout_ms;
+  t->res = ll_resource_copy(res);
+  t->timeout_ms = MAX(res->timeout_ms, 1);
   t->rx = g_byte_array_new();
   t->priv = t->ops->priv_size ? g_malloc0(t->ops->priv_size) : NULL;
   if (!t->ops->open(t, error)) {
@@ -78,7 +76,7 @@ ll_transport_get_resource(LlTransport *t)
 void
 ll_transport_set_timeout(LlTransport *t, guint timeout_ms)
 {
-  t->timeout_ms = timeout_ms;
+  t->timeout_ms = MAX(timeout_ms, 1); /* 0 would mean "for ever" to some backends */
 }
 
 guint
@@ -91,6 +89,12 @@ gboolean
 ll_transport_is_disconnected(LlTransport *t)
 {
   return t->dead;
+}
+
+gboolean
+ll_transport_has_device_clear(LlTransport *t)
+{
+  return t->ops->device_clear;
 }
 
 static gint64
@@ -120,12 +124,16 @@ note_failure(LlTransport *t, const GError *err)
     return;
   }
   if (err->code == LL_TRANSPORT_ERROR_TIMEOUT || err->code == LL_TRANSPORT_ERROR_OVERFLOW ||
-      err->code == LL_TRANSPORT_ERROR_PROTOCOL) {
-    t->dirty = TRUE;
-    g_autoptr(GError) ignored = NULL;
-    ll_transport_clear(t, &ignored);
-    t->dirty = TRUE; /* clear again before the next write: the reply may still come */
-  }
+      err->code == LL_TRANSPORT_ERROR_PROTOCOL)
+    ll_transport_reject_reply(t);
+}
+
+void
+ll_transport_reject_reply(LlTransport *t)
+{
+  g_autoptr(GError) ignored = NULL;
+  ll_transport_clear(t, &ignored);
+  t->dirty = TRUE; /* clear again before the next write: the reply may still come */
 }
 
 gboolean
@@ -134,15 +142,17 @@ ll_transport_clear(LlTransport *t, GError **error)
   if (!check_alive(t, error))
     return FALSE;
   g_byte_array_set_size(t->rx, 0);
+  t->rx_has_eom = FALSE;
   t->rx_eom = 0;
-  t->dirty = FALSE;
   GError *err = NULL;
   if (!t->ops->clear(t, &err)) {
     if (err && err->domain == LL_TRANSPORT_ERROR && err->code == LL_TRANSPORT_ERROR_DISCONNECTED)
       t->dead = TRUE;
-    g_propagate_error(error, err);
+    t->dirty = TRUE; /* not cleared: try again before the next write */
+    g_propagate_prefixed_error(error, err, "%s: ", t->res->text);
     return FALSE;
   }
+  t->dirty = FALSE;
   return TRUE;
 }
 
@@ -188,17 +198,29 @@ fill(LlTransport *t, gint64 deadline, GError **error)
       g_propagate_prefixed_error(error, err, "%s: ", t->res->text);
     return FALSE;
   }
+  /* n == 0 only with eom: a message whose last transfer is empty */
   g_byte_array_append(t->rx, buf, (guint) n);
-  if (eom)
+  if (eom) {
+    t->rx_has_eom = TRUE;
     t->rx_eom = t->rx->len;
+  }
   return TRUE;
 }
 
+/* Removes the first @n bytes of rx (never past the end of a message). A line
+ * read that reaches the end of the message consumes that end with it
+ * (@take_eom); an exact-length read leaves it, at offset 0 if it stopped
+ * there, so the line read that follows sees the message end at once. */
 static void
-consume(LlTransport *t, gsize n)
+consume(LlTransport *t, gsize n, gboolean take_eom)
 {
+  g_assert(!t->rx_has_eom || n <= t->rx_eom);
   g_byte_array_remove_range(t->rx, 0, (guint) n);
-  t->rx_eom = t->rx_eom > n ? t->rx_eom - n : 0;
+  if (t->rx_has_eom) {
+    t->rx_eom -= n;
+    if (take_eom && t->rx_eom == 0)
+      t->rx_has_eom = FALSE;
+  }
 }
 
 static gboolean
@@ -220,24 +242,27 @@ ll_transport_read_line(LlTransport *t, gsize *len, GError **error)
     return NULL;
   gint64 deadline = now_us(t) + (gint64) t->timeout_ms * 1000;
   /* A reply ends at the last byte of the terminator ("\n" for lf and crlf,
-   * "\r" for cr), or at the transport's end of message; a CR before it is
-   * dropped, so an instrument that answers LF where CRLF was set up is still
-   * understood. */
+   * "\r" for cr), or at the transport's end of message. Only that byte is
+   * removed, and a CR just before an LF terminator, so an instrument that
+   * answers LF where CRLF was set up (or CRLF where LF was) is still
+   * understood; any other CR or LF is data. */
   const char *term = t->res->term;
   char end = term[strlen(term) - 1];
   gsize scanned = 0;
   for (;;) {
-    gsize limit = t->rx_eom ? t->rx_eom : t->rx->len;
+    gsize limit = t->rx_has_eom ? t->rx_eom : t->rx->len;
     const guint8 *found = limit > scanned ? memchr(t->rx->data + scanned, end, limit - scanned) : NULL;
-    if (found || t->rx_eom) {
+    if (found || t->rx_has_eom) {
       gsize body = found ? (gsize) (found - t->rx->data) : t->rx_eom;
       gsize used = found ? body + 1 : t->rx_eom;
+      if (found && end == '\n' && body > 0 && t->rx->data[body - 1] == '\r')
+        body--;
       if (body > t->res->max_reply)
         return overflow(t, error), NULL;
-      gchar *line = g_strndup((const char *) t->rx->data, body);
-      while (body > 0 && (line[body - 1] == '\n' || line[body - 1] == '\r'))
-        line[--body] = '\0';
-      consume(t, used);
+      gchar *line = g_malloc(body + 1);
+      memcpy(line, t->rx->data, body);
+      line[body] = '\0';
+      consume(t, used, TRUE);
       if (len)
         *len = body;
       return line;
@@ -257,7 +282,7 @@ ll_transport_read_exact(LlTransport *t, void *buf, gsize len, GError **error)
     return FALSE;
   gint64 deadline = now_us(t) + (gint64) t->timeout_ms * 1000;
   while (t->rx->len < len) {
-    if (t->rx_eom) {
+    if (t->rx_has_eom) {
       g_autoptr(GError) err = g_error_new(LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_PROTOCOL,
                                           "%s: message ended after %u of %zu bytes",
                                           t->res->text, t->rx->len, len);
@@ -269,6 +294,6 @@ ll_transport_read_exact(LlTransport *t, void *buf, gsize len, GError **error)
       return FALSE;
   }
   memcpy(buf, t->rx->data, len);
-  consume(t, len);
+  consume(t, len, FALSE);
   return TRUE;
 }

@@ -6,10 +6,15 @@
  * On top of the kind's raw reads this layer gives line reads (until the
  * resource's terminator or the transport's end-of-message), exact-length reads
  * for binary blocks, a bound on reply size and a read timeout. After a
- * timeout, an oversized or malformed reply the device is cleared (USB-TMC
- * INITIATE_CLEAR, stale input discarded on streams) so the next exchange is
- * not poisoned by a late reply. A device that vanishes makes every later call
- * fail at once with LL_TRANSPORT_ERROR_DISCONNECTED.
+ * timeout, an oversized or malformed reply the transport is cleared at once
+ * and again before the next write. Where the kind has a real device clear
+ * (USB-TMC INITIATE_CLEAR, the simulator) that is enough: a late reply can
+ * not be taken for the answer to the next query. A plain byte stream (serial,
+ * tcp) can only drop the bytes already received; a reply still on its way
+ * arrives after the next write, so the layer above must resynchronise
+ * (ll_transport_has_device_clear(); the SCPI session does it, ll-scpi.h).
+ * A device that vanishes makes every later call fail at once with
+ * LL_TRANSPORT_ERROR_DISCONNECTED.
  *
  * A transport is not thread-safe: one caller at a time (the SCPI session
  * serializes its users). */
@@ -40,12 +45,14 @@ typedef struct _LlTransport LlTransport;
  * returns NULL with @error set (LL_RESOURCE_ERROR for a bad string,
  * LL_TRANSPORT_ERROR otherwise). Close with ll_transport_close(). */
 LlTransport *ll_transport_open(const char *resource, GError **error);
-/* Same, from a parsed resource (copied). */
+/* Same, from a parsed resource (deep-copied with ll_resource_copy(): the
+ * fields as they are now, even if changed after parsing). */
 LlTransport *ll_transport_open_resource(const LlResource *res, GError **error);
 void ll_transport_close(LlTransport *t);
 
 const LlResource *ll_transport_get_resource(LlTransport *t);
-/* Read timeout in milliseconds for later reads (starts as the resource's). */
+/* Read timeout in milliseconds for later reads and writes (starts as the
+ * resource's). There is no "wait for ever": 0 is taken as 1 ms. */
 void ll_transport_set_timeout(LlTransport *t, guint timeout_ms);
 guint ll_transport_get_timeout(LlTransport *t);
 
@@ -56,16 +63,34 @@ gboolean ll_transport_write(LlTransport *t, const void *data, gsize len, GError 
 gboolean ll_transport_write_line(LlTransport *t, const char *line, GError **error);
 
 /* Reads one reply line: up to the terminator or the end of the transport's
- * message, whichever comes first, within the timeout. The terminator (and a
- * trailing "\r\n" / "\n") is removed. Returns a newly allocated string; @len
- * (optional) receives its length (it may contain NUL bytes). */
+ * message, whichever comes first, within the timeout. Only the terminator is
+ * removed, and with it a CR just before an LF terminator (so "\r\n" ends a
+ * line under term=lf and "\n" one under term=crlf); other CR and LF bytes
+ * stay. Returns a newly allocated, NUL-terminated copy of every byte; @len
+ * (optional) receives its length, which is the only way to see NUL bytes
+ * inside it. A line that ends exactly where an exact-length read stopped at
+ * the end of a message is empty and returned at once. */
 gchar *ll_transport_read_line(LlTransport *t, gsize *len, GError **error);
-/* Reads exactly @len bytes within the timeout (a binary block's payload). */
+/* Reads exactly @len bytes within the timeout (a binary block's payload).
+ * LL_TRANSPORT_ERROR_PROTOCOL at once when the device's message ends first. */
 gboolean ll_transport_read_exact(LlTransport *t, void *buf, gsize len, GError **error);
 
-/* Device clear: discards whatever the device and the host side still hold of
- * earlier replies. Done automatically after a timeout or a bad reply. */
+/* Device clear: discards whatever the device (see
+ * ll_transport_has_device_clear()) and the host side still hold of earlier
+ * replies. Done automatically after a timeout or a bad reply. On failure the
+ * error names the resource and the transport stays marked for clearing, so
+ * the next write tries again. */
 gboolean ll_transport_clear(LlTransport *t, GError **error);
+
+/* TRUE when ll_transport_clear() reaches the device (usbtmc:, sim:), FALSE on
+ * a byte stream (serial:, tcp:) where it only drops bytes already received. */
+gboolean ll_transport_has_device_clear(LlTransport *t);
+
+/* For the layer above: the reply being read is refused (a malformed binary
+ * block, say) and the rest of it is not wanted. Clears now and again before
+ * the next write, as after a timeout. On a transport without device clear the
+ * rest may still arrive later: the caller must resynchronise. */
+void ll_transport_reject_reply(LlTransport *t);
 
 /* TRUE once the device has been found gone. */
 gboolean ll_transport_is_disconnected(LlTransport *t);

@@ -7,6 +7,8 @@
  * The second pass checks meaning: known groups and keys, classes, drivers,
  * resource strings, dates. */
 #include "ll-station-config.h"
+#include "sim/ll-product.h"
+#include "sim/ll-twin.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -186,6 +188,27 @@ instrument_free(gpointer p)
   g_free(ic);
 }
 
+static void
+site_free(gpointer p)
+{
+  LlSiteConfig *sc = p;
+  g_free(sc->evb);
+  g_free(sc->fixture);
+  g_free(sc);
+}
+
+static void
+simulation_free(LlSimulationConfig *sim)
+{
+  if (!sim)
+    return;
+  g_free(sim->bench);
+  g_free(sim->product);
+  g_free(sim->defects);
+  g_strfreev(sim->modules);
+  g_free(sim);
+}
+
 void
 ll_station_config_free(LlStationConfig *config)
 {
@@ -197,6 +220,8 @@ ll_station_config_free(LlStationConfig *config)
   g_free(config->line);
   g_free(config->description);
   g_clear_pointer(&config->instruments, g_ptr_array_unref);
+  g_clear_pointer(&config->sites, g_ptr_array_unref);
+  simulation_free(config->simulation);
   g_free(config);
 }
 
@@ -207,6 +232,17 @@ ll_station_config_find(const LlStationConfig *config, const char *name)
     const LlInstrumentConfig *ic = config->instruments->pdata[i];
     if (g_str_equal(ic->name, name))
       return ic;
+  }
+  return NULL;
+}
+
+const LlSiteConfig *
+ll_station_config_site(const LlStationConfig *config, guint number)
+{
+  for (guint i = 0; i < config->sites->len; i++) {
+    const LlSiteConfig *sc = config->sites->pdata[i];
+    if (sc->number == number)
+      return sc;
   }
   return NULL;
 }
@@ -423,6 +459,156 @@ check_instrument(Ctx *c, const GroupPos *g, const char *name, LlStationConfig *c
   }
 }
 
+static gboolean
+parse_uint_text(const char *text, guint64 max, guint64 *out)
+{
+  char *end = NULL;
+  if (!g_ascii_isdigit(text[0]))
+    return FALSE;
+  guint64 v = g_ascii_strtoull(text, &end, 10);
+  if (*end || v > max)
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+static void
+check_site(Ctx *c, const GroupPos *g, const char *number, LlStationConfig *cfg)
+{
+  static const char *const known[] = { "evb", "fixture" };
+  check_keys(c, g, known, G_N_ELEMENTS(known));
+  guint64 n = 0;
+  if (!parse_uint_text(number, 8, &n) || n < 1) {
+    ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, g->line, 2 + (guint) strlen("site "),
+                "sites are numbered 1 to 8, e.g. [site 1]", "site number '%s' is not 1 to 8", number);
+    return;
+  }
+  LlSiteConfig *sc = g_new0(LlSiteConfig, 1);
+  sc->number = (guint) n;
+  sc->line = g->line;
+  sc->evb = required(c, g, "evb", "evb1");
+  sc->fixture = optional(c, g, "fixture");
+  g_ptr_array_add(cfg->sites, sc);
+}
+
+/* Once every group is read: each site's EVB must be an EVB of the file, used once. */
+static void
+check_site_references(Ctx *c, LlStationConfig *cfg)
+{
+  for (guint i = 0; i < cfg->sites->len; i++) {
+    const LlSiteConfig *sc = cfg->sites->pdata[i];
+    if (!sc->evb)
+      continue;
+    const LlInstrumentConfig *ic = ll_station_config_find(cfg, sc->evb);
+    if (!ic) {
+      g_autofree gchar *hint = g_strdup_printf("add an [instrument %s] with class = evb", sc->evb);
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, sc->line + 1, 1, hint,
+                  "site %u names EVB '%s', which is not an instrument of this file", sc->number, sc->evb);
+    } else if (ic->klass != LL_CLASS_EVB) {
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, sc->line + 1, 1, "name an instrument of class evb",
+                  "site %u names '%s', a %s, as its EVB", sc->number, sc->evb,
+                  ll_instrument_class_name(ic->klass));
+    }
+    for (guint j = 0; j < i; j++) {
+      const LlSiteConfig *other = cfg->sites->pdata[j];
+      if (other->evb && g_str_equal(other->evb, sc->evb))
+        ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, sc->line, 1, "give each site its own EVB",
+                    "sites %u and %u both name EVB '%s'", other->number, sc->number, sc->evb);
+    }
+  }
+}
+
+static gint
+site_compare(gconstpointer a, gconstpointer b)
+{
+  const LlSiteConfig *x = *(LlSiteConfig *const *) a, *y = *(LlSiteConfig *const *) b;
+  return (gint) x->number - (gint) y->number;
+}
+
+static void
+check_simulation(Ctx *c, const GroupPos *g, LlStationConfig *cfg)
+{
+  static const char *const known[] = { "bench", "sites", "product", "seed", "defects", "realtime",
+                                       "modules" };
+  check_keys(c, g, known, G_N_ELEMENTS(known));
+  LlSimulationConfig *sim = g_new0(LlSimulationConfig, 1);
+  cfg->simulation = sim;
+  sim->line = g->line;
+  sim->bench = optional(c, g, "bench");
+  if (!sim->bench)
+    sim->bench = g_strdup("default");
+  sim->product = optional(c, g, "product");
+  if (!sim->product)
+    sim->product = g_strdup("800G-DR8");
+  sim->defects = optional(c, g, "defects");
+  if (!sim->defects)
+    sim->defects = g_strdup("default");
+  sim->seed = 1;
+  const KeyPos *kp;
+  g_autofree gchar *sites = optional(c, g, "sites");
+  g_autofree gchar *seed = optional(c, g, "seed");
+  g_autofree gchar *realtime = optional(c, g, "realtime");
+  g_autofree gchar *modules = optional(c, g, "modules");
+  sim->modules = g_strsplit(modules ? modules : "", ",", -1);
+  for (guint i = 0; sim->modules[i]; i++) {
+    g_strstrip(sim->modules[i]);
+    for (const char *p = sim->modules[i]; *p; p++)
+      if (!g_ascii_isalnum(*p) && *p != '-') {
+        kp = find_key(g, "modules");
+        ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp ? kp->line : g->line, kp ? kp->value_col : 1,
+                    "serial numbers are letters, digits and '-', one per site, comma-separated",
+                    "'%s' is not a serial number", sim->modules[i]);
+        break;
+      }
+  }
+  guint64 v;
+  if (sites) {
+    kp = find_key(g, "sites");
+    if (parse_uint_text(sites, 8, &v) && v >= 1)
+      sim->sites = (guint) v;
+    else
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col, "e.g. sites = 4",
+                  "sites '%s' is not a number from 1 to 8", sites);
+  }
+  if (seed) {
+    kp = find_key(g, "seed");
+    if (parse_uint_text(seed, G_MAXUINT64, &v))
+      sim->seed = v;
+    else
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col, "e.g. seed = 7",
+                  "seed '%s' is not a whole number", seed);
+  }
+  if (realtime) {
+    kp = find_key(g, "realtime");
+    if (g_str_equal(realtime, "yes") || g_str_equal(realtime, "true"))
+      sim->realtime = TRUE;
+    else if (!g_str_equal(realtime, "no") && !g_str_equal(realtime, "false"))
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col,
+                  "write realtime = yes or realtime = no", "realtime '%s' is not yes or no", realtime);
+  }
+  const KeyPos *pk = find_key(g, "product");
+  if (pk && !ll_product_lookup(sim->product)) {
+    kp = pk;
+    gsize n;
+    const LlProduct *all = ll_product_list(&n);
+    GString *hint = g_string_new("products:");
+    for (gsize i = 0; i < n; i++)
+      g_string_append_printf(hint, " %s", all[i].id);
+    ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col, hint->str,
+                "unknown product '%s'", sim->product);
+    g_string_free(hint, TRUE);
+  }
+  LlDefectMix mix;
+  g_autoptr(GError) err = NULL;
+  const KeyPos *dk = find_key(g, "defects");
+  if (dk && !ll_defect_mix_parse(sim->defects, &mix, &err)) {
+    kp = dk;
+    ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col,
+                "write default, none, or NAME=PROBABILITY,... e.g. weak-lane=0.02,dead-lane=0.01",
+                "%s", err->message);
+  }
+}
+
 /* Checks the text of a station file; NULL when it has errors (in @diags). */
 static LlStationConfig *
 check_text(const char *path, const char *text, gsize len, LlDiagList *diags)
@@ -447,6 +633,7 @@ check_text(const char *path, const char *text, gsize len, LlDiagList *diags)
   cfg->path = g_strdup(path);
   cfg->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) text, len);
   cfg->instruments = g_ptr_array_new_with_free_func(instrument_free);
+  cfg->sites = g_ptr_array_new_with_free_func(site_free);
   Ctx c = { path, kf, diags };
   gboolean have_station = FALSE;
   for (guint i = 0; i < scan.groups->len; i++) {
@@ -458,20 +645,28 @@ check_text(const char *path, const char *text, gsize len, LlDiagList *diags)
       check_station(&c, g, cfg);
     } else if (g_str_has_prefix(g->name, "instrument ")) {
       check_instrument(&c, g, g_strstrip(g->name + strlen("instrument ")), cfg);
+    } else if (g_str_has_prefix(g->name, "site ")) {
+      check_site(&c, g, g_strstrip(g->name + strlen("site ")), cfg);
+    } else if (g_str_equal(g->name, "simulation")) {
+      check_simulation(&c, g, cfg);
     } else {
-      static const char *const groups[] = { "station", "instrument" };
+      static const char *const groups[] = { "station", "instrument", "site", "simulation" };
       const char *close = ll_closest_word(g->name, groups, G_N_ELEMENTS(groups));
       g_autofree gchar *hint =
         close && g_str_equal(close, "instrument")
           ? g_strdup("an instrument group is written [instrument NAME]")
         : close ? g_strdup_printf("did you mean [%s]?", close)
-                : g_strdup("groups are [station] and [instrument NAME]");
+                : g_strdup("groups are [station], [instrument NAME], [site N] and [simulation]");
       ll_diag_add(diags, LL_DIAG_ERROR, path, g->line, 2, hint, "unknown group [%s]", g->name);
     }
   }
   if (!have_station)
     ll_diag_add(diags, LL_DIAG_ERROR, path, 1, 1,
                 "start the file with [station] and its id and line", "no [station] group");
+  check_site_references(&c, cfg);
+  g_ptr_array_sort(cfg->sites, site_compare);
+  if (cfg->simulation && !cfg->simulation->sites)
+    cfg->simulation->sites = MAX(1, cfg->sites->len);
   if (ll_diag_list_count(diags, LL_DIAG_ERROR) != errors_before)
     return NULL;
   return g_steal_pointer(&cfg);

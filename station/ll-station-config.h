@@ -12,6 +12,10 @@
  *   cal-due = 2027-03-31
  *   cal-cert = TL-2026-11873
  *
+ *   [site 1]
+ *   evb = evb1
+ *   fixture = FX-0042
+ *
  * The format is documented in docs/station-file.md. Loading checks
  * everything that can be checked without touching a device and reports each
  * problem as FILE:LINE:COL with a hint. */
@@ -43,6 +47,27 @@ typedef struct {
   guint line;            /* where its group starts in the file */
 } LlInstrumentConfig;
 
+/* [site N]: a fixture position and the EVB that serves it. */
+typedef struct {
+  guint number;          /* 1-based */
+  gchar *evb;            /* name of an instrument of class evb */
+  gchar *fixture;        /* fixture id, may be NULL */
+  guint line;
+} LlSiteConfig;
+
+/* [simulation]: present when the station's sim: instruments form a
+ * simulated bench; describes that bench. */
+typedef struct {
+  gchar *bench;          /* its name, as in the instruments' bench= option (default "default") */
+  guint sites;           /* fixture sites (default: the number of [site] groups, at least 1) */
+  gchar *product;        /* product id of the modules (default 800G-DR8) */
+  guint64 seed;          /* default 1 */
+  gchar *defects;        /* defect mix (default "default") */
+  gboolean realtime;     /* default FALSE: virtual time */
+  GStrv modules;         /* serial numbers in the fixtures at start, by site ("" empty) */
+  guint line;
+} LlSimulationConfig;
+
 typedef struct {
   gchar *path;
   gchar *sha256;         /* of the file's bytes, for traceability */
@@ -50,6 +75,8 @@ typedef struct {
   gchar *line;
   gchar *description;    /* may be NULL */
   GPtrArray *instruments; /* of LlInstrumentConfig*, in file order */
+  GPtrArray *sites;       /* of LlSiteConfig*, by number */
+  LlSimulationConfig *simulation; /* NULL unless the file has [simulation] */
 } LlStationConfig;
 
 /* Loads and checks @path. Every problem found is added to @diags (may be
@@ -60,6 +87,8 @@ void ll_station_config_free(LlStationConfig *config);
 
 /* The instrument named @name, or NULL. */
 const LlInstrumentConfig *ll_station_config_find(const LlStationConfig *config, const char *name);
+/* Site @number, or NULL. */
+const LlSiteConfig *ll_station_config_site(const LlStationConfig *config, guint number);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LlStationConfig, ll_station_config_free)
 

@@ -123,6 +123,8 @@ ll_cmis_set_ascii(LlCmisImage *img, guint bank, guint page, guint addr, guint le
 {
   if (addr < LL_CMIS_PAGE_SIZE || addr + len > 2 * LL_CMIS_PAGE_SIZE)
     return invalid(error, "bytes %u-%u are not in an upper page", addr, addr + len - 1);
+  if (page > 0xff)
+    return invalid(error, "page %u does not exist", page);
   if (page >= 0x10 && !ll_cmis_check_bank(bank, error))
     return FALSE;
   if (!check_ascii(text, len, "text", error))

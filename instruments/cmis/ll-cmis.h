@@ -2,8 +2,10 @@
  * module-memory codec. Pure functions over page images: nothing here does
  * I/O. The station's module reader fills an LlCmisImage from the two-wire
  * bus and decodes it here; the module simulator builds its memory with the
- * encoders here. Offsets and encodings follow
- * /work/shared/reference/transceiver-test.md section 4 (CMIS 5.x).
+ * encoders here. Offsets and encodings follow section 4 of the shared
+ * transceiver-test reference (transceiver-test.md), completed from CMIS 5.2
+ * where it is silent (state durations, flags, byte 26). Field names and units
+ * as the CLI prints them: docs/cmis-json.md.
  *
  * Memory model. The lower page (bytes 0-127) is always there. Upper pages
  * (bytes 128-255 of the two-wire window) are kept by (bank, page); pages
@@ -26,7 +28,7 @@
  *
  * TX bias multiplier: page 01h byte 160 bits 4-3 hold an exponent e and the
  * monitor's unit is 2 uA * 2^e (x1, x2, x4; e = 3 is reserved). This codec
- * MULTIPLIES (some open decoders shift right instead): bias_mA = raw * 2 uA *
+ * MULTIPLIES (some open decoders shift right instead): bias_mA = raw * 2 *
  * 2^e / 1000. The same multiplier applies to the TX bias thresholds (02h). */
 #pragma once
 
@@ -59,7 +61,9 @@ typedef struct _LlCmisImage LlCmisImage;
 /* An image with a zeroed lower page and no upper pages (a paged module,
  * since byte 2 bit 7 is clear). */
 LlCmisImage *ll_cmis_image_new(void);
+/* A deep copy: the lower page and every upper page present. */
 LlCmisImage *ll_cmis_image_copy(const LlCmisImage *img);
+/* Frees @img and its pages; NULL is allowed. */
 void ll_cmis_image_free(LlCmisImage *img);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LlCmisImage, ll_cmis_image_free)
 
@@ -70,9 +74,12 @@ guint8 *ll_cmis_image_edit_lower(LlCmisImage *img);
 /* Upper page @page of @bank as 128 bytes (index 0 is byte 128), or NULL when
  * it is not in the image. @bank is ignored for pages 00h-0Fh. */
 const guint8 *ll_cmis_image_get_page(const LlCmisImage *img, guint bank, guint page);
-/* The same page writable, created zeroed when it is not there yet. */
+/* The same page writable, created zeroed when it is not there yet. @bank
+ * must be below LL_CMIS_BANKS and @page below 256. */
 guint8 *ll_cmis_image_edit_page(LlCmisImage *img, guint bank, guint page);
+/* TRUE when the image holds that page (@bank ignored below page 10h). */
 gboolean ll_cmis_image_has_page(const LlCmisImage *img, guint bank, guint page);
+/* Drops that page from the image, if it is there. */
 void ll_cmis_image_remove_page(LlCmisImage *img, guint bank, guint page);
 
 /* TRUE when lower page byte 2 bit 7 says flat memory. */

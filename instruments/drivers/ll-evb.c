@@ -179,6 +179,12 @@ ll_evb_set_power(LlEvb *evb, gboolean on, GError **error)
 }
 
 gboolean
+ll_evb_get_power(LlEvb *evb, gboolean *on, GError **error)
+{
+  return ll_scpi_query_bool(evb->scpi, "POW?", on, error);
+}
+
+gboolean
 ll_evb_set_supply_voltage(LlEvb *evb, double volts, GError **error)
 {
   g_autofree gchar *cmd = g_strdup_printf("POW:VOLT %.4f", volts);

@@ -39,6 +39,7 @@ gboolean ll_evb_twi_write(LlEvb *evb, guint8 address, guint8 offset, const guint
                           gsize len, GError **error);
 
 gboolean ll_evb_set_power(LlEvb *evb, gboolean on, GError **error);
+gboolean ll_evb_get_power(LlEvb *evb, gboolean *on, GError **error);
 gboolean ll_evb_set_supply_voltage(LlEvb *evb, double volts, GError **error);
 gboolean ll_evb_measure(LlEvb *evb, double *volts, double *amps, GError **error);
 gboolean ll_evb_set_pin(LlEvb *evb, LlEvbPin pin, gboolean level, GError **error);

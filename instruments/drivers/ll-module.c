@@ -72,8 +72,10 @@ advertised_us(LlCmisDuration d)
   return (gint64) (ms * 1000);
 }
 
-gboolean
-ll_module_power_up(LlEvb *evb, LlClock *clock, GError **error)
+/* Powers the module with LPMode asserted and waits for it to answer; fills
+ * @lower with its lower page. */
+static gboolean
+power_on_and_wait(LlEvb *evb, LlClock *clock, guint8 lower[128], GError **error)
 {
   gboolean present = FALSE;
   if (!ll_evb_module_present(evb, &present, error))
@@ -88,12 +90,11 @@ ll_module_power_up(LlEvb *evb, LlClock *clock, GError **error)
     return FALSE;
 
   /* wait for the management interface */
-  guint8 lower[128];
   gint64 deadline = ll_clock_now(clock) + ANSWER_TIMEOUT_US;
   for (;;) {
     g_autoptr(GError) err = NULL;
     if (ll_module_read_lower(evb, lower, &err))
-      break;
+      return TRUE;
     if (!g_error_matches(err, LL_EVB_ERROR, LL_EVB_ERROR_NACK) || ll_clock_now(clock) >= deadline) {
       g_propagate_prefixed_error(error, g_steal_pointer(&err),
                                  "the module does not answer after power-on: ");
@@ -101,6 +102,22 @@ ll_module_power_up(LlEvb *evb, LlClock *clock, GError **error)
     }
     ll_clock_sleep(clock, POLL_US);
   }
+}
+
+gboolean
+ll_module_power_on_low_power(LlEvb *evb, LlClock *clock, GError **error)
+{
+  guint8 lower[128];
+  return power_on_and_wait(evb, clock, lower, error);
+}
+
+gboolean
+ll_module_power_up(LlEvb *evb, LlClock *clock, GError **error)
+{
+  guint8 lower[128];
+  if (!power_on_and_wait(evb, clock, lower, error))
+    return FALSE;
+  gint64 deadline;
   gint64 pwr_up_us = 5 * G_USEC_PER_SEC;
   if (!(lower[2] & 0x80)) {
     g_autoptr(LlCmisImage) img = ll_cmis_image_new();

@@ -34,6 +34,9 @@ gboolean ll_module_write(LlEvb *evb, guint bank, guint page, guint addr, const g
  * 13h and 14h when page 01h advertises them (only 00h for flat memory). */
 LlCmisImage *ll_module_read_image(LlEvb *evb, GError **error);
 
+/* Supply on with LPMode asserted and ResetL released; waits until the
+ * module answers on the two-wire bus (it stays in low power). */
+gboolean ll_module_power_on_low_power(LlEvb *evb, LlClock *clock, GError **error);
 /* Supply on, ResetL released, LPMode released; waits until the module
  * answers and reaches Ready within its advertised power-up time. */
 gboolean ll_module_power_up(LlEvb *evb, LlClock *clock, GError **error);

@@ -55,6 +55,8 @@ LlBench *ll_bench_lookup(const char *name);
 /* Forgets every published bench (tests). */
 void ll_bench_forget_all(void);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(LlBench, ll_bench_unref)
+
 const LlBenchConfig *ll_bench_config(LlBench *bench);
 LlClock *ll_bench_clock(LlBench *bench);
 /* The bench's random source for measurement noise (call with the lock held). */

@@ -99,7 +99,7 @@ build_memory(LlModuleSim *m)
   id.max_power_w = p->max_power_w;
   id.power_class = 8;
   id.connector = 0x0C; /* MPO 1x12 */
-  id.media_technology = 0x0E;
+  id.media_technology = 0x06; /* 1310 nm EML */
   if (!ll_cmis_encode_identity(img, &id, &err))
     g_error("module twin identity: %s", err->message);
 

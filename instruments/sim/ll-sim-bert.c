@@ -21,6 +21,10 @@
  *    sync-loss query says so and the errors pile up at that BER;
  *  - :SENSe:MEASure:STOP brings the counts up to date and freezes them.
  *
+ * Each device has its own error detectors and channel selection, while the
+ * generators are the bench's: two devices on one bench behave like two
+ * sessions to one instrument for the generators only.
+ *
  * A selected channel that is out of range, an unknown pattern or an unknown
  * result name is an SCPI error (-222 / -224), as on the instrument. */
 #include "ll-bench.h"

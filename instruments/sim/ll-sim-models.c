@@ -3,6 +3,7 @@
  * settable source and its measurement, an echo, and definite-length binary
  * blocks. The instrument classes of the simulated bench add their models here. */
 #include "ll-sim-model.h"
+#include "ll-sim-optical.h"
 
 #include <string.h>
 
@@ -102,10 +103,18 @@ static const LlSimModel scpi_model = {
 /* ---- the table ----------------------------------------------------------- */
 
 extern const LlSimModel ll_sim_model_evb;
+extern const LlSimModel ll_sim_model_mp1900;  /* ll-sim-bert.c */
+extern const LlSimModel ll_sim_model_flexdca; /* ll-sim-scope.c */
 
 static const LlSimModel *const models[] = {
   &scpi_model,
+  &ll_sim_model_pm100,
+  &ll_sim_model_n774x,
+  &ll_sim_model_n776x,
+  &ll_sim_model_switch,
   &ll_sim_model_evb,
+  &ll_sim_model_mp1900,
+  &ll_sim_model_flexdca,
 };
 
 const LlSimModel *

@@ -15,9 +15,9 @@
 
 G_BEGIN_DECLS
 
-extern const LlSimModel ll_sim_pm100_model;
-extern const LlSimModel ll_sim_n774x_model;
-extern const LlSimModel ll_sim_n776x_model;
-extern const LlSimModel ll_sim_switch_model;
+extern const LlSimModel ll_sim_model_pm100;
+extern const LlSimModel ll_sim_model_n774x;
+extern const LlSimModel ll_sim_model_n776x;
+extern const LlSimModel ll_sim_model_switch;
 
 G_END_DECLS

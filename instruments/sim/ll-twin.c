@@ -113,12 +113,15 @@ ll_twin_init(LlTwin *t, const LlProduct *product, const char *serial, guint64 se
     LlTwinLane *l = &t->lane[i];
     l->tx_power_dbm = product->tx_power_dbm + unit_power_offset + product->tx_power_sd * 0.8 * gauss(r);
     l->er_db = product->er_db + product->er_sd * gauss(r);
-    l->tdecq_db = MAX(0.6, product->tdecq_db + product->tdecq_sd * gauss(r));
+    double tdecq = product->tdecq_db + product->tdecq_sd * gauss(r);
+    l->tdecq_db = MAX(0.6, tdecq);
     l->sens_oma_dbm = product->sens_oma_dbm + product->sens_sd * gauss(r);
     l->bias_ma = 45.0 * pow(10, (l->tx_power_dbm - product->tx_power_dbm) / 20) * (1 + 0.05 * gauss(r));
-    /* uncalibrated monitors: within the +/-3 dB commonly promised */
-    l->txmon_error_db = CLAMP(0.9 * gauss(r), -2.8, 2.8);
-    l->rxmon_error_db = CLAMP(0.9 * gauss(r), -2.8, 2.8);
+    /* uncalibrated monitors: within the +/-3 dB commonly promised (CLAMP
+     * evaluates its argument more than once: draw first) */
+    double tx_err = 0.9 * gauss(r), rx_err = 0.9 * gauss(r);
+    l->txmon_error_db = CLAMP(tx_err, -2.8, 2.8);
+    l->rxmon_error_db = CLAMP(rx_err, -2.8, 2.8);
   }
   t->power_w = product->typ_power_w * (1 + 0.03 * gauss(r));
   t->temp_rise_c = 6.0 + 1.0 * gauss(r);
