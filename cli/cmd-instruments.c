@@ -93,7 +93,8 @@ cmd_idn(int argc, char **argv)
   return failed ? LL_EXIT_FAIL : LL_EXIT_OK;
 }
 
-/* The configured instrument whose resource names the same device, or NULL. */
+/* The configured instrument whose resource names the same device, or NULL
+ * (the station file's rule: ll_resource_same_device()). */
 static const char *
 configured_name(const LlStationConfig *cfg, const char *resource)
 {
@@ -103,12 +104,7 @@ configured_name(const LlStationConfig *cfg, const char *resource)
   for (guint i = 0; found && i < cfg->instruments->len; i++) {
     const LlInstrumentConfig *ic = cfg->instruments->pdata[i];
     g_autoptr(LlResource) r = ll_resource_parse(ic->resource, NULL, NULL);
-    if (!r || r->kind != found->kind)
-      continue;
-    if (r->kind == LL_RESOURCE_SERIAL && g_str_equal(r->path, found->path))
-      return ic->name;
-    if (r->kind == LL_RESOURCE_USBTMC && r->vid == found->vid && r->pid == found->pid &&
-        (!r->serial || g_strcmp0(r->serial, found->serial) == 0))
+    if (r && ll_resource_same_device(r, found))
       return ic->name;
   }
   return NULL;

@@ -13,7 +13,7 @@ static const char *const class_names[LL_CLASS_COUNT + 1] = {
 
 static const LlDriverInfo drivers[] = {
   { "thorlabs-pm100", LL_CLASS_POWER_METER, "Thorlabs PM100USB / PM100D / PM101 (single channel)" },
-  { "keysight-n774x", LL_CLASS_POWER_METER, "Keysight N7744A / N7745A / N7747A / N7748A, 816x power heads (multi-channel)" },
+  { "keysight-n774x", LL_CLASS_POWER_METER, "Keysight N7744A / N7745A / N7747A / N7748A (multi-channel)" },
   { "keysight-n776x", LL_CLASS_ATTENUATOR, "Keysight N7761A / N7762A / N7764A, 8156A" },
   { "scpi-switch", LL_CLASS_OPTICAL_SWITCH, "1xN optical switches with ROUTe:CHANnel SCPI (Keysight N773x, DiCon)" },
   { "anritsu-mp1900", LL_CLASS_BERT, "Anritsu MP1900A PAM4 pattern generator and error detector" },

@@ -2,9 +2,11 @@
  * grammar). Each kind has its own address syntax and its own options; common
  * options (timeout, term, maxreply) are accepted by every kind. Unknown
  * options are an error for real transports (a typo in a station file must not
- * silently fall back to a default baud rate); the simulator receives its
- * unknown options for itself. */
+ * silently fall back to a default baud rate); the simulator receives the other
+ * options for itself, after the simulator core has checked, without creating
+ * a device, that the model exists and each option is one it knows. */
 #include "ll-resource.h"
+#include "sim/ll-sim-device.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -38,6 +40,56 @@ ll_resource_free(LlResource *res)
   g_free(res->sim_name);
   g_clear_pointer(&res->sim_options, g_hash_table_unref);
   g_free(res);
+}
+
+static GHashTable *
+copy_options(GHashTable *options)
+{
+  if (!options)
+    return NULL;
+  GHashTable *copy = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init(&it, options);
+  while (g_hash_table_iter_next(&it, &key, &value))
+    g_hash_table_insert(copy, g_strdup(key), g_strdup(value));
+  return copy;
+}
+
+LlResource *
+ll_resource_copy(const LlResource *res)
+{
+  g_return_val_if_fail(res != NULL, NULL);
+  LlResource *copy = g_new(LlResource, 1);
+  *copy = *res; /* the scalars */
+  copy->text = g_strdup(res->text);
+  copy->term = g_strdup(res->term);
+  copy->path = g_strdup(res->path);
+  copy->serial = g_strdup(res->serial);
+  copy->host = g_strdup(res->host);
+  copy->sim_name = g_strdup(res->sim_name);
+  copy->sim_options = copy_options(res->sim_options);
+  return copy;
+}
+
+gboolean
+ll_resource_same_device(const LlResource *a, const LlResource *b)
+{
+  g_return_val_if_fail(a != NULL && b != NULL, FALSE);
+  if (a->kind != b->kind)
+    return FALSE;
+  switch (a->kind) {
+  case LL_RESOURCE_SERIAL:
+    return g_strcmp0(a->path, b->path) == 0;
+  case LL_RESOURCE_USBTMC:
+    return a->vid == b->vid && a->pid == b->pid &&
+           (!a->serial || !b->serial || g_str_equal(a->serial, b->serial));
+  case LL_RESOURCE_TCP:
+    return a->port == b->port && a->host && b->host && g_ascii_strcasecmp(a->host, b->host) == 0;
+  case LL_RESOURCE_SIM:
+    return FALSE;
+  }
+  return FALSE;
 }
 
 static gboolean
@@ -131,7 +183,7 @@ parse_address(LlResource *res, const char *addr, guint col, guint *error_column,
     res->port = (guint16) v;
     return TRUE;
   }
-  case LL_RESOURCE_SIM:
+  case LL_RESOURCE_SIM: {
     if (!*addr)
       return fail(error, error_column, col, LL_RESOURCE_ERROR_SYNTAX,
                   "sim resource needs a simulator name, e.g. sim:scpi");
@@ -139,8 +191,12 @@ parse_address(LlResource *res, const char *addr, guint col, guint *error_column,
       if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '.')
         return fail(error, error_column, col + (guint) (p - addr), LL_RESOURCE_ERROR_SYNTAX,
                     "simulator name '%s' may hold only letters, digits, '-', '_' and '.'", addr);
+    g_autoptr(GError) err = NULL;
+    if (!ll_sim_check_model(addr, &err))
+      return fail(error, error_column, col, LL_RESOURCE_ERROR_KIND, "%s", err->message);
     res->sim_name = g_strdup(addr);
     return TRUE;
+  }
   }
   g_assert_not_reached();
 }
@@ -238,6 +294,11 @@ parse_option(LlResource *res, const char *key, const char *val, guint col, guint
     }
   }
   if (res->kind == LL_RESOURCE_SIM) {
+    g_autoptr(GError) err = NULL;
+    gboolean bad_value = FALSE;
+    if (!ll_sim_check_option(res->sim_name, key, val, &bad_value, &err))
+      return fail(error, error_column, bad_value ? vcol : col, LL_RESOURCE_ERROR_OPTION, "%s",
+                  err->message);
     g_hash_table_insert(res->sim_options, g_strdup(key), g_strdup(val));
     return TRUE;
   }

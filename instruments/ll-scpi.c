@@ -3,7 +3,16 @@
  * always read by the thread that asked. Numbers are parsed strictly: a reply
  * that is not what the query promised is an error quoting the reply, never a
  * zero, because a silently misread value is how a station produces a false
- * PASS. */
+ * PASS.
+ *
+ * For the same reason the session keeps itself in step with the instrument.
+ * When an exchange fails in a way that can leave (part of) a reply on its way
+ * (a timeout, an overflow, broken framing, a refused binary block), a
+ * transport with a device clear is cleared (ll_transport_reject_reply()); a
+ * byte stream cannot be, so the session is marked out of step and the next
+ * exchange starts with resynchronise(): a marker query whose answer the
+ * instrument cannot have sent before (a random *ESE value, read back), with
+ * every line before it discarded. */
 #include "ll-scpi.h"
 
 #include <errno.h>
@@ -19,6 +28,8 @@ G_DEFINE_QUARK(ll-scpi-error-quark, ll_scpi_error)
 struct _LlScpi {
   GRecMutex lock;
   LlTransport *transport;
+  gboolean out_of_step; /* a stream may still deliver (part of) an old reply */
+  GRand *rand;          /* picks the resynchronisation marker */
 };
 
 void
@@ -77,6 +88,7 @@ ll_scpi_new(LlTransport *transport)
   LlScpi *s = g_new0(LlScpi, 1);
   g_rec_mutex_init(&s->lock);
   s->transport = transport;
+  s->rand = g_rand_new();
   return s;
 }
 
@@ -93,6 +105,7 @@ ll_scpi_close(LlScpi *scpi)
   if (!scpi)
     return;
   ll_transport_close(scpi->transport);
+  g_rand_free(scpi->rand);
   g_rec_mutex_clear(&scpi->lock);
   g_free(scpi);
 }
@@ -121,11 +134,173 @@ ll_scpi_unlock(LlScpi *scpi)
   g_rec_mutex_unlock(&scpi->lock);
 }
 
+/* Length of the SCPI number (NR1, NR2 or NR3) at the start of @s, 0 when
+ * there is none: an optional sign, digits with an optional decimal point (at
+ * least one digit), an optional exponent. *@integral (optional) is set for
+ * NR1 (no point, no exponent). */
+static gsize
+scan_number(const char *s, gboolean *integral)
+{
+  const char *p = s;
+  gsize digits = 0;
+  gboolean nr1 = TRUE;
+  if (*p == '+' || *p == '-')
+    p++;
+  for (; g_ascii_isdigit(*p); p++)
+    digits++;
+  if (*p == '.') {
+    nr1 = FALSE;
+    for (p++; g_ascii_isdigit(*p); p++)
+      digits++;
+  }
+  if (digits == 0)
+    return 0;
+  if (*p == 'E' || *p == 'e') {
+    const char *q = p + 1;
+    if (*q == '+' || *q == '-')
+      q++;
+    if (!g_ascii_isdigit(*q))
+      return 0;
+    while (g_ascii_isdigit(*q))
+      q++;
+    p = q;
+    nr1 = FALSE;
+  }
+  if (integral)
+    *integral = nr1;
+  return (gsize) (p - s);
+}
+
+/* A whole line holding an integer 0..255 (NR1, surrounding white space). */
+static gboolean
+parse_byte_line(const char *line, gsize len, guint *out)
+{
+  if (strlen(line) != len)
+    return FALSE;
+  g_autofree gchar *s = g_strstrip(g_strdup(line));
+  gboolean integral = FALSE;
+  gsize n = scan_number(s, &integral);
+  if (n == 0 || s[n] || !integral || n > 8)
+    return FALSE;
+  gint64 v = g_ascii_strtoll(s, NULL, 10);
+  if (v < 0 || v > 255)
+    return FALSE;
+  *out = (guint) v;
+  return TRUE;
+}
+
+/* Records what a failed exchange means for staying in step: on a transport
+ * without device clear, a timeout, an overflow or broken framing may leave a
+ * reply (or its rest) on its way. */
+static void
+note_failure(LlScpi *scpi, const GError *err)
+{
+  if (!err || err->domain != LL_TRANSPORT_ERROR || ll_transport_has_device_clear(scpi->transport))
+    return;
+  if (err->code == LL_TRANSPORT_ERROR_TIMEOUT || err->code == LL_TRANSPORT_ERROR_OVERFLOW ||
+      err->code == LL_TRANSPORT_ERROR_PROTOCOL)
+    scpi->out_of_step = TRUE;
+}
+
+/* The reply being read is refused: drop the rest of it (cleared on a
+ * transport with device clear, resynchronised before the next exchange on a
+ * stream). */
+static void
+reject_reply(LlScpi *scpi)
+{
+  ll_transport_reject_reply(scpi->transport);
+  if (!ll_transport_has_device_clear(scpi->transport))
+    scpi->out_of_step = TRUE;
+}
+
+/* Brings an out-of-step session back in step (see ll-scpi.h): sends
+ * "*ESE?;*ESE <n>;*ESE?" with a random n, discards every line until "<n>"
+ * follows a line holding 0..255, all within the session timeout, then
+ * restores *ESE. Caller holds the lock. */
+static gboolean
+resynchronise(LlScpi *scpi, GError **error)
+{
+  LlTransport *t = scpi->transport;
+  const char *res = ll_scpi_get_resource(scpi);
+  guint timeout_ms = ll_transport_get_timeout(t);
+  guint marker = (guint) g_rand_int_range(scpi->rand, 1, 256);
+  g_autofree gchar *probe = g_strdup_printf("*ESE?;*ESE %u;*ESE?", marker);
+  GError *err = NULL;
+  if (!ll_transport_write_line(t, probe, &err)) {
+    g_propagate_prefixed_error(error, err, "resynchronising with the instrument: ");
+    return FALSE;
+  }
+  gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
+  gint previous = -1; /* the last line's value when it held 0..255 */
+  guint discarded = 0;
+  gboolean found = FALSE;
+  while (!found) {
+    gint64 left = deadline - g_get_monotonic_time();
+    if (left <= 0)
+      break;
+    ll_transport_set_timeout(t, (guint) MIN((left + 999) / 1000, (gint64) G_MAXUINT));
+    gsize len = 0;
+    g_autofree gchar *line = ll_transport_read_line(t, &len, &err);
+    if (!line) {
+      if (g_error_matches(err, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_OVERFLOW)) {
+        g_clear_error(&err); /* a long stale reply: dropped, go on */
+        previous = -1;
+        discarded++;
+        continue;
+      }
+      break;
+    }
+    guint value = 0;
+    gboolean is_byte = parse_byte_line(line, len, &value);
+    if (is_byte && value == marker && previous >= 0) {
+      found = TRUE;
+    } else {
+      previous = is_byte ? (gint) value : -1;
+      discarded++;
+    }
+  }
+  ll_transport_set_timeout(t, timeout_ms);
+  if (!found) {
+    if (err && !g_error_matches(err, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_TIMEOUT)) {
+      g_propagate_prefixed_error(error, err, "resynchronising with the instrument: ");
+      return FALSE;
+    }
+    g_clear_error(&err);
+    g_set_error(error, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_TIMEOUT,
+                "%s: instrument out of step; it did not answer the resynchronisation query "
+                "*ESE? within %u ms after an earlier reply was lost (%u line%s dropped)",
+                res, timeout_ms, discarded, discarded == 1 ? "" : "s");
+    return FALSE;
+  }
+  scpi->out_of_step = FALSE;
+  g_autofree gchar *restore = g_strdup_printf("*ESE %d", previous);
+  if (!ll_transport_write_line(t, restore, &err)) {
+    note_failure(scpi, err);
+    g_propagate_prefixed_error(error, err, "resynchronising with the instrument: ");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Before each exchange: resynchronise when out of step. Caller holds the
+ * lock. */
+static gboolean
+ensure_in_step(LlScpi *scpi, GError **error)
+{
+  return !scpi->out_of_step || resynchronise(scpi, error);
+}
+
 gboolean
 ll_scpi_write(LlScpi *scpi, const char *command, GError **error)
 {
   ll_scpi_lock(scpi);
-  gboolean ok = ll_transport_write_line(scpi->transport, command, error);
+  GError *err = NULL;
+  gboolean ok = ensure_in_step(scpi, &err) &&
+                ll_transport_write_line(scpi->transport, command, &err);
+  if (!ok) {
+    note_failure(scpi, err);
+    g_propagate_error(error, err);
+  }
   ll_scpi_unlock(scpi);
   return ok;
 }
@@ -145,10 +320,19 @@ ll_scpi_query(LlScpi *scpi, const char *query, GError **error)
 {
   ll_scpi_lock(scpi);
   gchar *reply = NULL;
+  gsize len = 0;
   GError *err = NULL;
-  if (ll_transport_write_line(scpi->transport, query, &err))
-    reply = ll_transport_read_line(scpi->transport, NULL, &err);
+  if (ensure_in_step(scpi, &err) && ll_transport_write_line(scpi->transport, query, &err))
+    reply = ll_transport_read_line(scpi->transport, &len, &err);
+  note_failure(scpi, err);
   ll_scpi_unlock(scpi);
+  if (reply && strlen(reply) != len) {
+    g_autofree gchar *q = quote_reply(reply);
+    g_set_error(&err, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE,
+                "%s: reply %s... holds a NUL byte at offset %zu of %zu", ll_scpi_get_resource(scpi),
+                q, strlen(reply), len);
+    g_clear_pointer(&reply, g_free);
+  }
   if (err)
     g_propagate_prefixed_error(error, err, "%s: ", query);
   return reply;
@@ -158,17 +342,15 @@ gboolean
 ll_scpi_parse_double(const char *text, double *value, GError **error)
 {
   g_autofree gchar *s = g_strstrip(g_strdup(text));
-  char *end = NULL;
-  errno = 0;
-  double v = g_ascii_strtod(s, &end);
-  /* allow a unit suffix after the number ("-3.21DBM", "1.31E-06 W") */
-  const char *rest = end;
-  while (*rest == ' ')
-    rest++;
-  gboolean unit_ok = TRUE;
-  for (const char *p = rest; *p; p++)
-    unit_ok &= g_ascii_isalpha(*p) != 0;
-  if (end == s || !unit_ok || errno == ERANGE || !isfinite(v)) {
+  gsize n = scan_number(s, NULL);
+  double v = 0;
+  gboolean ok = n > 0 && s[n] == '\0';
+  if (ok) {
+    errno = 0;
+    v = g_ascii_strtod(s, NULL);
+    ok = errno != ERANGE && isfinite(v);
+  }
+  if (!ok) {
     g_autofree gchar *q = quote_reply(text);
     g_set_error(error, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE, "reply %s is not a number", q);
     return FALSE;
@@ -204,24 +386,29 @@ ll_scpi_query_int(LlScpi *scpi, const char *query, gint64 *value, GError **error
   if (!reply)
     return FALSE;
   g_strstrip(reply);
-  char *end = NULL;
-  errno = 0;
-  gint64 v = g_ascii_strtoll(reply, &end, 10);
-  if (end == reply || *end || errno == ERANGE) {
-    /* some instruments send integers in NR3 form ("+1.00000E+00") */
-    char *dend = NULL;
-    double d = g_ascii_strtod(reply, &dend);
-    if (dend != reply && !*dend && isfinite(d) && d == floor(d) && fabs(d) < 9.0e15) {
-      *value = (gint64) d;
-      return TRUE;
+  gboolean integral = FALSE;
+  gsize n = scan_number(reply, &integral);
+  if (n > 0 && reply[n] == '\0') {
+    errno = 0;
+    if (integral) {
+      gint64 v = g_ascii_strtoll(reply, NULL, 10);
+      if (errno != ERANGE) {
+        *value = v;
+        return TRUE;
+      }
+    } else {
+      /* some instruments send integers in NR3 form ("+1.00000E+00") */
+      double d = g_ascii_strtod(reply, NULL);
+      if (errno != ERANGE && isfinite(d) && d == floor(d) && fabs(d) < 9.0e15) {
+        *value = (gint64) d;
+        return TRUE;
+      }
     }
-    g_autofree gchar *q = quote_reply(reply);
-    g_set_error(error, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE, "%s: %s: reply %s is not an integer",
-                ll_scpi_get_resource(scpi), query, q);
-    return FALSE;
   }
-  *value = v;
-  return TRUE;
+  g_autofree gchar *q = quote_reply(reply);
+  g_set_error(error, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE, "%s: %s: reply %s is not an integer",
+              ll_scpi_get_resource(scpi), query, q);
+  return FALSE;
 }
 
 gboolean
@@ -265,13 +452,13 @@ ll_scpi_query_string(LlScpi *scpi, const char *query, GError **error)
   return g_string_free(s, FALSE);
 }
 
+/* A refused block: the error, and the rest of the reply dropped. */
 static gboolean
 block_error(LlScpi *scpi, const char *query, GError **error, const char *what)
 {
   g_set_error(error, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE, "%s: %s: %s",
               ll_scpi_get_resource(scpi), query, what);
-  g_autoptr(GError) ignored = NULL;
-  ll_transport_clear(scpi->transport, &ignored);
+  reject_reply(scpi);
   return FALSE;
 }
 
@@ -284,7 +471,8 @@ ll_scpi_query_block(LlScpi *scpi, const char *query, GError **error)
   GError *err = NULL;
   g_autofree gchar *tail = NULL;
   char head[2];
-  if (!ll_transport_write_line(t, query, &err) || !ll_transport_read_exact(t, head, 2, &err))
+  if (!ensure_in_step(scpi, &err) || !ll_transport_write_line(t, query, &err) ||
+      !ll_transport_read_exact(t, head, 2, &err))
     goto out;
   if (head[0] != '#' || !g_ascii_isdigit(head[1])) {
     block_error(scpi, query, &err, "reply does not start a binary block (#<n><length>)");
@@ -292,11 +480,11 @@ ll_scpi_query_block(LlScpi *scpi, const char *query, GError **error)
   }
   int ndigits = head[1] - '0';
   if (ndigits == 0) {
-    /* indefinite length: data up to the terminator */
-    gsize len = 0;
-    gchar *data = ll_transport_read_line(t, &len, &err);
-    if (data)
-      result = g_bytes_new_take(data, len);
+    /* Its end would be the first terminator byte, which the data may hold
+     * as well: it cannot be framed on a stream. */
+    block_error(scpi, query, &err,
+                "the instrument sent an indefinite-length block (#0), which cannot be framed; "
+                "set it to send definite-length blocks (#<n><length><data>)");
     goto out;
   }
   char digits[10] = { 0 };
@@ -336,6 +524,7 @@ ll_scpi_query_block(LlScpi *scpi, const char *query, GError **error)
   }
   result = g_bytes_new_take(data, len);
 out:
+  note_failure(scpi, err);
   ll_scpi_unlock(scpi);
   if (err)
     g_propagate_prefixed_error(error, err, "%s: ", query);
@@ -361,23 +550,20 @@ ll_scpi_check_errors(LlScpi *scpi, GError **error)
 {
   g_autoptr(GString) found = g_string_new(NULL);
   guint count = 0;
-  gboolean ok = TRUE;
+  GError *err = NULL;
   ll_scpi_lock(scpi);
   for (guint i = 0; i < ERROR_QUEUE_DRAIN_MAX; i++) {
-    g_autofree gchar *reply = ll_scpi_query(scpi, "SYST:ERR?", error);
-    if (!reply) {
-      ok = FALSE;
+    g_autofree gchar *reply = ll_scpi_query(scpi, "SYST:ERR?", &err);
+    if (!reply)
       break;
-    }
     char *end = NULL;
     g_strstrip(reply);
     gint64 code = g_ascii_strtoll(reply, &end, 10);
     if (end == reply || (*end != ',' && *end != '\0')) {
       g_autofree gchar *q = quote_reply(reply);
-      g_set_error(error, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE,
+      g_set_error(&err, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE,
                   "%s: SYST:ERR?: reply %s is not <code>,\"<message>\"",
                   ll_scpi_get_resource(scpi), q);
-      ok = FALSE;
       break;
     }
     if (code == 0)
@@ -386,12 +572,20 @@ ll_scpi_check_errors(LlScpi *scpi, GError **error)
     count++;
   }
   ll_scpi_unlock(scpi);
-  if (ok && count) {
+  if (err) {
+    /* the errors read before the failure are not lost with it */
+    if (count)
+      g_prefix_error(&err, "%s: its error queue held %u error%s (%s), then reading it failed: ",
+                     ll_scpi_get_resource(scpi), count, count == 1 ? "" : "s", found->str);
+    g_propagate_error(error, err);
+    return FALSE;
+  }
+  if (count) {
     g_set_error(error, LL_SCPI_ERROR, LL_SCPI_ERROR_INSTRUMENT, "%s reported %u error%s: %s",
                 ll_scpi_get_resource(scpi), count, count == 1 ? "" : "s", found->str);
     return FALSE;
   }
-  return ok;
+  return TRUE;
 }
 
 gboolean
@@ -399,7 +593,7 @@ ll_scpi_wait_opc(LlScpi *scpi, guint timeout_ms, GError **error)
 {
   ll_scpi_lock(scpi);
   guint saved = ll_transport_get_timeout(scpi->transport);
-  ll_transport_set_timeout(scpi->transport, timeout_ms);
+  ll_transport_set_timeout(scpi->transport, MAX(timeout_ms, 1));
   gint64 v = 0;
   gboolean ok = ll_scpi_query_int(scpi, "*OPC?", &v, error);
   ll_transport_set_timeout(scpi->transport, saved);

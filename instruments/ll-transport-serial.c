@@ -3,7 +3,11 @@
  * stop, flow). Reads wait with poll() on the port's descriptor so a vanished
  * port is seen at once instead of looking like silence until the timeout:
  * when a USB adapter is unplugged the tty hangs up, poll() reports POLLHUP
- * and read() returns 0 for ever. */
+ * and read() returns 0 for ever. Writes are bounded by the timeout too
+ * (never 0, which sp_blocking_write() takes as "wait for ever").
+ *
+ * A serial line has no device clear: clear() flushes the input buffer only,
+ * and the SCPI layer resynchronises for a reply still on its way. */
 #include "ll-transport-private.h"
 
 #include <errno.h>
@@ -112,13 +116,16 @@ static gboolean
 serial_write(LlTransport *t, const guint8 *data, gsize len, GError **error)
 {
   SerialPriv *p = t->priv;
-  enum sp_return r = sp_blocking_write(p->port, data, len, t->timeout_ms);
+  /* timeout 0 would block for ever; the generic layer never sets it, but
+   * this call must not depend on that */
+  guint timeout_ms = MAX(t->timeout_ms, 1);
+  enum sp_return r = sp_blocking_write(p->port, data, len, timeout_ms);
   if (r < 0)
     return sp_fail(error, r, "write failed");
   if ((gsize) r < len) {
     g_set_error(error, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_TIMEOUT,
                 "only %d of %zu bytes sent within %u ms (flow control holding?)", (int) r, len,
-                t->timeout_ms);
+                timeout_ms);
     return FALSE;
   }
   return TRUE;
@@ -172,6 +179,7 @@ serial_clear(LlTransport *t, GError **error)
 const LlTransportOps ll_transport_serial_ops = {
   .kind = LL_RESOURCE_SERIAL,
   .priv_size = sizeof(SerialPriv),
+  .device_clear = FALSE,
   .open = serial_open,
   .close = serial_close,
   .write = serial_write,

@@ -1,7 +1,13 @@
 /* ll-transport-sim.c: the `sim:NAME?options` transport: an in-process
  * simulated instrument (instruments/sim/) behind the same byte interface as a
  * real port, so everything above the transport runs unchanged on the
- * simulated bench. Waiting happens on the simulator's clock. */
+ * simulated bench. The device splits commands and ends replies with the
+ * resource's terminator (term=), as a real instrument set up that way would.
+ * Its clear is a real device clear (pending replies are dropped). Waiting
+ * happens on the simulator's clock. A bad simulator option value that only
+ * the model can judge (more ports than a power meter has, say) is reported at
+ * open as LL_RESOURCE_ERROR_OPTION, like the options ll_resource_parse()
+ * checks. */
 #include "ll-transport-private.h"
 #include "sim/ll-sim-device.h"
 
@@ -16,11 +22,16 @@ sim_open(LlTransport *t, GError **error)
   GError *err = NULL;
   p->dev = ll_sim_device_new(t->res->sim_name, t->res->sim_options, NULL, &err);
   if (!p->dev) {
-    g_set_error(error, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_NOT_FOUND, "%s: %s", t->res->text,
-                err->message);
+    if (g_error_matches(err, LL_SIM_ERROR, LL_SIM_ERROR_OPTION))
+      g_set_error(error, LL_RESOURCE_ERROR, LL_RESOURCE_ERROR_OPTION, "%s: %s", t->res->text,
+                  err->message);
+    else
+      g_set_error(error, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_NOT_FOUND, "%s: %s", t->res->text,
+                  err->message);
     g_error_free(err);
     return FALSE;
   }
+  ll_sim_device_set_terminator(p->dev, t->res->term);
   return TRUE;
 }
 
@@ -82,6 +93,7 @@ sim_now(LlTransport *t)
 const LlTransportOps ll_transport_sim_ops = {
   .kind = LL_RESOURCE_SIM,
   .priv_size = sizeof(SimPriv),
+  .device_clear = TRUE,
   .open = sim_open,
   .close = sim_close,
   .write = sim_write,

@@ -9,9 +9,12 @@
  * chunks of whole packets: the first chunk of a transfer starts with the
  * DEV_DEP_MSG_IN header (checked by ll-usbtmc-proto), the payload may go on
  * over later chunks, and the transfer's EOM bit ends the device's message.
- * A clear aborts a pending bulk-IN transfer, runs INITIATE_CLEAR /
- * CHECK_CLEAR_STATUS and clears the endpoint halts, as USBTMC 1.0 section
- * 4.2.1 prescribes. */
+ * A read cut off by the timeout hands over what it got and then reports the
+ * timeout (it is not a short packet, so not a framing error). A transfer
+ * with no payload but EOM is read as an empty end of message. A clear (a
+ * real device clear) aborts a pending bulk-IN transfer, runs
+ * INITIATE_CLEAR / CHECK_CLEAR_STATUS and clears the endpoint halts, as
+ * USBTMC 1.0 section 4.2.1 prescribes. */
 #include "ll-transport-private.h"
 
 #include <libusb.h>
@@ -384,7 +387,9 @@ usbtmc_read(LlTransport *t, guint8 *buf, gsize max, gint64 deadline_us, gboolean
       return usb_fail(t, r, p->ep_in, "reading the reply", error), -1;
     if (got == 0)
       continue; /* a zero-length packet ending an earlier transfer */
-    gboolean short_packet = (gsize) got < p->chunk_size;
+    /* Data cut off by the timeout is what arrived so far, not a short packet:
+     * it is handed over, and the next round reports the timeout. */
+    gboolean short_packet = r == 0 && (gsize) got < p->chunk_size;
     gsize start = 0;
     if (p->requested) {
       LlUsbtmcInHeader h;
@@ -523,6 +528,7 @@ usbtmc_clear(LlTransport *t, GError **error)
 const LlTransportOps ll_transport_usbtmc_ops = {
   .kind = LL_RESOURCE_USBTMC,
   .priv_size = sizeof(UsbtmcPriv),
+  .device_clear = TRUE,
   .open = usbtmc_open,
   .close = usbtmc_close,
   .write = usbtmc_write,

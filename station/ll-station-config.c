@@ -4,8 +4,13 @@
  * where they are and silently merges repeated groups and keys, so a first
  * pass scans the text itself: it records the line and column of every group
  * and key, and reports syntax errors, repeated instruments and repeated keys.
+ * Group names are normalised first (white space stripped, inner runs of it
+ * made one space), so [instrument  pm1] is the same group as
+ * [instrument pm1], and GKeyFile is given the normalised header.
  * The second pass checks meaning: known groups and keys, classes, drivers,
- * resource strings, dates. */
+ * resource strings (including two instruments naming one device, however
+ * differently written: ll_resource_same_device()), dates, and calibration
+ * data where the class needs it. */
 #include "ll-station-config.h"
 #include "sim/ll-product.h"
 #include "sim/ll-twin.h"
@@ -65,6 +70,26 @@ scan_clear(Scan *s)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Scan, scan_clear)
 
+/* The @len bytes at @text as a group name: white space stripped at both ends
+ * and every inner run of it made one space. */
+static gchar *
+normalise_group_name(const char *text, gsize len)
+{
+  GString *name = g_string_sized_new(len);
+  gboolean space = FALSE;
+  for (gsize i = 0; i < len; i++) {
+    if (text[i] == ' ' || text[i] == '\t') {
+      space = name->len > 0;
+      continue;
+    }
+    if (space)
+      g_string_append_c(name, ' ');
+    space = FALSE;
+    g_string_append_c(name, text[i]);
+  }
+  return g_string_free(name, FALSE);
+}
+
 /* First pass: structure and positions. Returns FALSE on syntax errors (the
  * file cannot be read as INI at all); repeated groups and keys are reported
  * but do not stop the second pass. */
@@ -107,7 +132,7 @@ scan_text(const char *file, const char *text, Scan *s, LlDiagList *diags)
         group = NULL;
         continue;
       }
-      g_autofree gchar *name = g_strndup(l + 1, n - 2);
+      g_autofree gchar *name = normalise_group_name(l + 1, n - 2);
       gboolean duplicate = FALSE;
       for (guint g = 0; g < s->groups->len; g++) {
         GroupPos *other = s->groups->pdata[g];
@@ -125,10 +150,8 @@ scan_text(const char *file, const char *text, Scan *s, LlDiagList *diags)
       group = g_new0(GroupPos, 1);
       group->duplicate = duplicate;
       group->kf_name = duplicate ? g_strdup_printf("duplicate at line %u", lineno) : g_strdup(name);
-      if (duplicate) {
-        g_string_truncate(s->text, text_mark);
-        g_string_append_printf(s->text, "[%s]\n", group->kf_name);
-      }
+      g_string_truncate(s->text, text_mark);
+      g_string_append_printf(s->text, "[%s]\n", group->kf_name);
       group->name = g_steal_pointer(&name);
       group->line = lineno;
       group->keys = g_ptr_array_new();
@@ -264,7 +287,17 @@ find_key(const GroupPos *g, const char *key)
   return NULL;
 }
 
-/* Checks that every key of @g is one of @known. */
+/* The @n words of @words (not NULL-terminated) joined by ", ". */
+static gchar *
+join_words(const char *const *words, gsize n)
+{
+  GString *s = g_string_new(NULL);
+  for (gsize i = 0; i < n; i++)
+    g_string_append_printf(s, "%s%s", i ? ", " : "", words[i]);
+  return g_string_free(s, FALSE);
+}
+
+/* Checks that every key of @g is one of the @n words of @known. */
 static void
 check_keys(Ctx *c, const GroupPos *g, const char *const *known, gsize n)
 {
@@ -276,7 +309,7 @@ check_keys(Ctx *c, const GroupPos *g, const char *const *known, gsize n)
     if (ok)
       continue;
     const char *close = ll_closest_word(kp->key, known, n);
-    g_autofree gchar *list = g_strjoinv(", ", (gchar **) known);
+    g_autofree gchar *list = join_words(known, n);
     g_autofree gchar *hint = close ? g_strdup_printf("did you mean '%s'?", close)
                                    : g_strdup_printf("known keys in [%s]: %s", g->name, list);
     ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->key_col, hint,
@@ -370,7 +403,7 @@ check_instrument(Ctx *c, const GroupPos *g, const char *name, LlStationConfig *c
       const KeyPos *kp = find_key(g, "class");
       const char *const *names = ll_instrument_class_names();
       const char *close = ll_closest_word(klass, names, LL_CLASS_COUNT);
-      g_autofree gchar *list = g_strjoinv(", ", (gchar **) names);
+      g_autofree gchar *list = join_words(names, LL_CLASS_COUNT);
       g_autofree gchar *hint = close ? g_strdup_printf("did you mean '%s'?", close)
                                      : g_strdup_printf("classes: %s", list);
       ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col, hint,
@@ -427,12 +460,22 @@ check_instrument(Ctx *c, const GroupPos *g, const char *name, LlStationConfig *c
     else
       for (guint i = 0; i + 1 < cfg->instruments->len; i++) {
         const LlInstrumentConfig *other = cfg->instruments->pdata[i];
-        if (res->kind != LL_RESOURCE_SIM && other->resource &&
-            g_str_equal(other->resource, ic->resource)) {
+        g_autoptr(LlResource) other_res =
+          other->resource ? ll_resource_parse(other->resource, NULL, NULL) : NULL;
+        if (!other_res || !ll_resource_same_device(res, other_res))
+          continue;
+        if (g_str_equal(other->resource, ic->resource)) {
           g_autofree gchar *hint = g_strdup_printf("instrument '%s' (line %u) already uses it",
                                                    other->name, other->line);
           ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col, hint,
                       "two instruments share the resource '%s'", ic->resource);
+        } else {
+          g_autofree gchar *hint =
+            g_strdup_printf("instrument '%s' (line %u) already uses that device", other->name,
+                            other->line);
+          ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp->line, kp->value_col, hint,
+                      "resource '%s' names the same device as '%s'", ic->resource,
+                      other->resource);
         }
       }
   }
@@ -447,10 +490,15 @@ check_instrument(Ctx *c, const GroupPos *g, const char *name, LlStationConfig *c
                   "'%s' is not a real calendar date", due);
   }
   if (class_ok && ll_instrument_class_needs_calibration(ic->klass)) {
-    if (!due && !find_key(g, "cal-due"))
+    const KeyPos *due_key = find_key(g, "cal-due");
+    if (!due_key)
       ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, g->line, 1,
                   "add the due date from its calibration certificate, e.g. cal-due = 2027-03-31",
                   "%s '%s' has no calibration due date", klass, name);
+    else if (!due)
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, due_key->line, due_key->value_col,
+                  "write the due date from its calibration certificate, e.g. 2027-03-31",
+                  "'cal-due' is empty; %s '%s' needs a calibration due date", klass, name);
     if (!ic->cal_cert)
       ll_diag_add(c->diags, LL_DIAG_ERROR, c->file,
                   find_key(g, "cal-cert") ? find_key(g, "cal-cert")->line : g->line, 1,

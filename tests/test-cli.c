@@ -1,5 +1,7 @@
 /* test-cli.c: the `lightline` program driven as a user drives it: exit
- * statuses, text and JSON output of `instruments idn`, and the way bad input
+ * statuses, text and JSON output of `instruments idn`, `instruments scan`
+ * on a faked station (with the configured instruments named, also when the
+ * station file writes their resources differently), and the way bad input
  * is reported. Runs the built binary ($LL_BIN/lightline). */
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -205,6 +207,33 @@ test_scan_faked_station(void)
   g_assert_nonnull(strstr(t.out, "usbtmc:1313:8072:P2001234    Thorlabs PM100USB, serial P2001234"));
 }
 
+/* `scan --config` names a device after the instrument configured on it even
+ * when the station file writes its resource differently (the station file's
+ * own same-device rule). */
+static void
+test_scan_configured_variants(void)
+{
+  g_autofree gchar *bench = g_build_filename(g_getenv("LL_TEST_DATA"), "bench.umockdev", NULL);
+  g_autofree gchar *cfg = data("bench-variants.ini");
+  g_auto(Run) r = { 0 };
+  run_in(&r, bench, "instruments", "scan", "--json", "--config", cfg, NULL);
+  g_assert_cmpint(r.status, ==, 0);
+  g_autoptr(JsonParser) p = json_parser_new();
+  g_autoptr(GError) err = NULL;
+  g_assert_true(json_parser_load_from_data(p, r.out, -1, &err));
+  JsonObject *root = json_node_get_object(json_parser_get_root(p));
+  JsonArray *ports = json_object_get_array_member(root, "serial_ports");
+  JsonArray *tmc = json_object_get_array_member(root, "usbtmc");
+  JsonObject *evb = find_by(ports, "port", "/dev/ttyACM0");
+  g_assert_cmpstr(json_object_get_string_member(evb, "configured_as"), ==, "evb1");
+  JsonObject *ftdi = find_by(ports, "port", "/dev/ttyUSB0");
+  g_assert_true(json_object_get_null_member(ftdi, "configured_as"));
+  JsonObject *pm = find_by(tmc, "resource", "usbtmc:1313:8072:P2001234");
+  g_assert_cmpstr(json_object_get_string_member(pm, "configured_as"), ==, "pm1");
+  JsonObject *ks = find_by(tmc, "vid", "0957");
+  g_assert_true(json_object_get_null_member(ks, "configured_as"));
+}
+
 static void
 test_version(void)
 {
@@ -224,5 +253,6 @@ main(int argc, char **argv)
   g_test_add_func("/cli/bad-input", test_bad_input);
   g_test_add_func("/cli/version", test_version);
   g_test_add_func("/cli/scan-faked-station", test_scan_faked_station);
+  g_test_add_func("/cli/scan-configured-variants", test_scan_configured_variants);
   return g_test_run();
 }

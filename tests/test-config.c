@@ -1,6 +1,9 @@
 /* test-config.c: the station file: a good file read back field by field,
  * and a bad one whose every error must be reported at its FILE:LINE:COL with
- * a hint; plus the single-problem cases (syntax, missing station, binary). */
+ * a hint; plus the single-problem cases (syntax, missing station, binary,
+ * group names written with extra white space, one device named by two
+ * differently written resources, simulator options, an empty cal-due) and
+ * the exact lists of known keys and classes in hints. */
 #include "ll-station-config.h"
 
 #include <glib/gstdio.h>
@@ -130,6 +133,32 @@ test_single_problems(void)
     { "[station]\nid = A\nline = B\n[instrument a]\nclass = evb\ndriver = lightline-evbb\nresource = sim:scpi\n",
       "6:10: error: unknown driver 'lightline-evbb'\n  hint: did you mean 'lightline-evb'?" },
     { "[station]\r\nid = A\r\nline = B\r\n", NULL },
+    /* group names are compared with white space normalised */
+    { "[ station ]\nid = A\nline = B\n", NULL },
+    { "[station]\nid = A\nline = B\n[instrument a]\nclass = evb\ndriver = lightline-evb\nresource = sim:scpi\n"
+      "[instrument  a]\nclass = evb\ndriver = lightline-evb\nresource = sim:scpi\n",
+      "8:2: error: duplicate instrument name 'a'" },
+    { "[station]\nid = A\nline = B\n[instrument a]\nclass = evb\ndriver = lightline-evb\nresource = sim:scpi\n"
+      "[instrument \t a ]\nclass = evb\ndriver = lightline-evb\nresource = sim:scpi\n",
+      "8:2: error: duplicate instrument name 'a'" },
+    /* the same device, written two ways */
+    { "[station]\nid = A\nline = B\n[instrument a]\nclass = evb\ndriver = lightline-evb\nresource = serial:/dev/ttyS0\n"
+      "[instrument b]\nclass = evb\ndriver = lightline-evb\nresource = serial:/dev/ttyS0?baud=9600\n",
+      "11:12: error: resource 'serial:/dev/ttyS0?baud=9600' names the same device as 'serial:/dev/ttyS0'" },
+    { "[station]\nid = A\nline = B\n[instrument a]\nclass = evb\ndriver = lightline-evb\nresource = usbtmc:1313:8072:P2001234\n"
+      "[instrument b]\nclass = evb\ndriver = lightline-evb\nresource = usbtmc:1313:8072\n",
+      "11:12: error: resource 'usbtmc:1313:8072' names the same device as 'usbtmc:1313:8072:P2001234'" },
+    /* simulator options are checked at load, at their column */
+    { "[station]\nid = A\nline = B\n[instrument a]\nclass = evb\ndriver = lightline-evb\nresource = sim:scpi?colour=red\n",
+      "7:21: error: bad resource: unknown option 'colour' for simulator scpi" },
+    { "[station]\nid = A\nline = B\n[instrument a]\nclass = evb\ndriver = lightline-evb\nresource = sim:nosuch\n",
+      "7:16: error: bad resource: no simulator named 'nosuch'" },
+    /* an empty cal-due is not a due date */
+    { "[station]\nid = A\nline = B\n[instrument pm]\nclass = power-meter\ndriver = thorlabs-pm100\nresource = sim:scpi\n"
+      "cal-due =\ncal-cert = C-1\n",
+      "8:10: error: 'cal-due' is empty; power-meter 'pm' needs a calibration due date" },
+    { "[station]\nid = A\nline = B\n[instrument e]\nclass = evb\ndriver = lightline-evb\nresource = sim:scpi\n"
+      "cal-due =\n", NULL },
     { "\xff\xfe[station]\n", " error: not a text file" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -140,6 +169,38 @@ test_single_problems(void)
     else
       g_assert_true(got && g_str_has_prefix(got, cases[i].want));
   }
+}
+
+/* The hint lists exactly the known words: the arrays they come from are
+ * joined by count (they have no NULL at the end). */
+static void
+test_known_lists(void)
+{
+  g_autofree gchar *keys = load_text("[station]\nid = A\nline = B\nzzzzzzzz = 1\n");
+  g_assert_cmpstr(keys, ==,
+                  "4:1: error: unknown key 'zzzzzzzz' in [station]\n"
+                  "  hint: known keys in [station]: id, line, description");
+  g_autofree gchar *ikeys = load_text("[station]\nid = A\nline = B\n[instrument e]\nclass = evb\n"
+                                      "driver = lightline-evb\nresource = sim:scpi\nzzzzzzzz = 1\n");
+  g_assert_cmpstr(ikeys, ==,
+                  "8:1: error: unknown key 'zzzzzzzz' in [instrument e]\n"
+                  "  hint: known keys in [instrument e]: class, driver, resource, cal-due, cal-cert");
+  g_autofree gchar *site = load_text("[station]\nid = A\nline = B\n[instrument e]\nclass = evb\n"
+                                     "driver = lightline-evb\nresource = sim:scpi\n[site 1]\n"
+                                     "evb = e\nzzzzzzzz = 1\n");
+  g_assert_cmpstr(site, ==,
+                  "10:1: error: unknown key 'zzzzzzzz' in [site 1]\n"
+                  "  hint: known keys in [site 1]: evb, fixture");
+  g_autofree gchar *sim = load_text("[station]\nid = A\nline = B\n[simulation]\nzzzzzzzz = 1\n");
+  g_assert_cmpstr(sim, ==,
+                  "5:1: error: unknown key 'zzzzzzzz' in [simulation]\n"
+                  "  hint: known keys in [simulation]: bench, sites, product, seed, defects, "
+                  "realtime, modules");
+  g_autofree gchar *classes = load_text("[station]\nid = A\nline = B\n[instrument e]\n"
+                                        "class = zzzzzzzzzzzz\ndriver = lightline-evb\n"
+                                        "resource = sim:scpi\n");
+  g_assert_true(g_str_has_suffix(classes, "  hint: classes: power-meter, attenuator, "
+                                          "optical-switch, bert, scope, evb"));
 }
 
 static void
@@ -171,6 +232,7 @@ main(int argc, char **argv)
   g_test_add_func("/config/good", test_good);
   g_test_add_func("/config/bad", test_bad);
   g_test_add_func("/config/single-problems", test_single_problems);
+  g_test_add_func("/config/known-lists", test_known_lists);
   g_test_add_func("/config/unreadable", test_unreadable);
   g_test_add_func("/config/closest-word", test_closest_word);
   return g_test_run();

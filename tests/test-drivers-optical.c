@@ -15,12 +15,13 @@
  * up through the EVB driver, each lane the switch selects reaches the TX
  * meters at its launch power less the path loss. The attenuator and switch
  * settle on the bench clock and read back what was set; a read-back that
- * does not match is an error. Bad channels, sections and values fail before
+ * does not match (an attenuator with a coarser step, a stuck switch) is an
+ * error. Bad channels, sections and values fail before
  * anything is sent; values the driver lets through but the instrument
  * refuses fail with the instrument's error. Each driver refuses an
- * instrument of another kind; and an instrument that stops answering,
- * answers garbage or disconnects at any point of a transaction gives an
- * error, never a value. */
+ * instrument of another kind; an instrument that stops answering, answers
+ * garbage or disconnects at any point of a transaction gives an error,
+ * never a value; and a setting the instrument reports an error for fails. */
 #include "drivers/ll-attenuator.h"
 #include "drivers/ll-evb.h"
 #include "drivers/ll-module.h"
@@ -448,8 +449,8 @@ test_n774x_threads(Fixture *f, gconstpointer data)
   }
 }
 
-/* Inserts nothing new: brings the module in site 1 to Ready with every data
- * path active, through the EVB driver, as a station does. */
+/* Brings the module the fixture put in site 1 to Ready with every data path
+ * active, through the EVB driver, as a station does. */
 static void
 module_ready(Fixture *f)
 {
@@ -458,7 +459,8 @@ module_ready(Fixture *f)
   g_assert_no_error(err);
   g_assert_true(ll_module_power_up(evb, f->clock, &err));
   g_assert_no_error(err);
-  g_assert_true(ll_module_activate(evb, 1, ll_bench_config(f->bench)->product->lanes, f->clock, &err));
+  guint lanes = ll_bench_config(f->bench)->product->lanes;
+  g_assert_true(ll_module_activate(evb, 1, lanes, f->clock, &err));
   g_assert_no_error(err);
 }
 
@@ -670,6 +672,19 @@ test_switch_bad_arguments(Fixture *f, gconstpointer data)
 }
 
 static void
+test_switch_stuck(Fixture *f, gconstpointer data)
+{
+  /* section 2's mechanism is stuck: it takes the command but does not move */
+  g_autoptr(LlOpticalSwitch) sw = sw_open(SWITCH "&stuck=2");
+  g_autoptr(GError) err = NULL;
+  g_assert_true(ll_optical_switch_select(sw, 1, 6, &err));
+  g_assert_no_error(err);
+  g_assert_false(ll_optical_switch_select(sw, 2, 6, &err));
+  g_assert_error(err, LL_SCPI_ERROR, LL_SCPI_ERROR_INSTRUMENT);
+  g_assert_nonnull(strstr(err->message, "reports channel 0"));
+}
+
+static void
 test_switch_size(Fixture *f, gconstpointer data)
 {
   /* the channel count comes from the instrument: a two-site bench has 16 */
@@ -711,7 +726,8 @@ test_wrong_instrument(Fixture *f, gconstpointer data)
     g_autoptr(GError) err = NULL;
     gboolean opened;
     if (g_str_has_prefix(cases[i].driver, "scpi-switch")) {
-      g_autoptr(LlOpticalSwitch) sw = ll_optical_switch_open(cases[i].driver, cases[i].resource, &err);
+      g_autoptr(LlOpticalSwitch) sw =
+        ll_optical_switch_open(cases[i].driver, cases[i].resource, &err);
       opened = sw != NULL;
     } else if (g_str_equal(cases[i].driver, "keysight-n776x")) {
       g_autoptr(LlAttenuator) a = ll_attenuator_open(cases[i].driver, cases[i].resource, &err);
@@ -728,6 +744,7 @@ test_wrong_instrument(Fixture *f, gconstpointer data)
   g_autoptr(GError) err = NULL;
   g_assert_null(ll_power_meter_open("keysight-n776x", VOA, &err));
   g_assert_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull(strstr(err->message, "known: thorlabs-pm100, keysight-n774x"));
   g_clear_error(&err);
   g_assert_null(ll_attenuator_open("thorlabs-pm100", PM100_RX, &err));
   g_assert_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
@@ -735,12 +752,18 @@ test_wrong_instrument(Fixture *f, gconstpointer data)
   g_assert_null(ll_optical_switch_open("no-such-driver", SWITCH, &err));
   g_assert_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error(&err);
-  /* no such simulator option: the transport fails to open */
+  /* simulator options the model does not take, or with bad values */
   g_assert_null(ll_power_meter_open("thorlabs-pm100", "sim:pm100?ports=tx", &err));
-  g_assert_error(err, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_NOT_FOUND);
+  g_assert_nonnull(err);
+  g_assert_nonnull(strstr(err->message, "'ports'"));
   g_clear_error(&err);
   g_assert_null(ll_power_meter_open("keysight-n774x", "sim:n774x?ports=tx,rx,up", &err));
-  g_assert_error(err, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_NOT_FOUND);
+  g_assert_nonnull(err);
+  g_assert_nonnull(strstr(err->message, "'up' is not tx, rx or none"));
+  g_clear_error(&err);
+  g_assert_null(ll_power_meter_open("keysight-n774x", "sim:n774x?ports=tx,rx,tx,rx,tx", &err));
+  g_assert_nonnull(err);
+  g_assert_nonnull(strstr(err->message, "more than 4 channels"));
   g_clear_error(&err);
 }
 
@@ -754,7 +777,8 @@ scenario_pm100(Fixture *f, const char *resource, GError **error)
   g_autoptr(LlPowerMeter) pm = ll_power_meter_open("thorlabs-pm100", resource, error);
   double v = NAN;
   if (!pm || !ll_power_meter_set_wavelength(pm, 1, 1311, error) ||
-      !ll_power_meter_set_averaging(pm, 1, 0.03, error) || !ll_power_meter_read_dbm(pm, 1, &v, error))
+      !ll_power_meter_set_averaging(pm, 1, 0.03, error) ||
+      !ll_power_meter_read_dbm(pm, 1, &v, error))
     return FALSE;
   g_assert_cmpfloat_with_epsilon(v, truth_dbm(f, LL_BENCH_PORT_RX), 0.1);
   return TRUE;
@@ -766,7 +790,8 @@ scenario_n774x(Fixture *f, const char *resource, GError **error)
   g_autoptr(LlPowerMeter) pm = ll_power_meter_open("keysight-n774x", resource, error);
   double v = NAN;
   if (!pm || !ll_power_meter_set_wavelength(pm, 2, 1311, error) ||
-      !ll_power_meter_set_averaging(pm, 2, 0.05, error) || !ll_power_meter_read_dbm(pm, 2, &v, error))
+      !ll_power_meter_set_averaging(pm, 2, 0.05, error) ||
+      !ll_power_meter_read_dbm(pm, 2, &v, error))
     return FALSE;
   g_assert_cmpfloat_with_epsilon(v, truth_dbm(f, LL_BENCH_PORT_RX), 0.1);
   return TRUE;
@@ -805,6 +830,7 @@ sweep(Fixture *f, const char *base, Scenario run)
 {
   static const char *const kinds[] = { "noreply", "garbage", "vanish" };
   g_autoptr(LlAttenuator) voa = light_on(5); /* so that readings have light */
+  guint commands = 0; /* the transaction's length, the same whatever the fault */
   for (gsize k = 0; k < G_N_ELEMENTS(kinds); k++) {
     guint first_ok = G_MAXUINT;
     for (guint after = 0; after < 60; after++) {
@@ -827,8 +853,12 @@ sweep(Fixture *f, const char *base, Scenario run)
           g_assert_error(err, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_DISCONNECTED);
       }
     }
+    g_test_message("%s, fault=%s: clean from after=%u", base, kinds[k], first_ok);
     g_assert_cmpuint(first_ok, >, 4);  /* a transaction is several commands */
     g_assert_cmpuint(first_ok, <, 60); /* and it ends */
+    if (k == 0)
+      commands = first_ok;
+    g_assert_cmpuint(first_ok, ==, commands);
   }
   /* an instrument that reports an error for every command is refused at open */
   g_autofree gchar *res = g_strdup_printf("%s&fault=error", base);
@@ -862,6 +892,82 @@ test_faults_switch(Fixture *f, gconstpointer data)
   sweep(f, SWITCH, scenario_switch);
 }
 
+/* The smallest fault=error&after=N at which @base still opens: the fault
+ * then starts with the first command after the open. */
+static gchar *
+error_after_open(const char *base, gboolean (*try_open)(const char *resource))
+{
+  for (guint after = 0; after < 40; after++) {
+    gchar *res = g_strdup_printf("%s&fault=error&after=%u", base, after);
+    if (try_open(res))
+      return res;
+    g_free(res);
+  }
+  g_assert_not_reached();
+}
+
+static gboolean
+try_open_pm(const char *resource)
+{
+  g_autoptr(LlPowerMeter) pm = ll_power_meter_open(g_str_has_prefix(resource, "sim:pm100") ?
+                                                   "thorlabs-pm100" : "keysight-n774x",
+                                                   resource, NULL);
+  return pm != NULL;
+}
+
+static gboolean
+try_open_voa(const char *resource)
+{
+  g_autoptr(LlAttenuator) a = ll_attenuator_open("keysight-n776x", resource, NULL);
+  return a != NULL;
+}
+
+static gboolean
+try_open_switch(const char *resource)
+{
+  g_autoptr(LlOpticalSwitch) sw = ll_optical_switch_open("scpi-switch", resource, NULL);
+  return sw != NULL;
+}
+
+static void
+assert_refused_setting(gboolean ok, GError *err)
+{
+  g_assert_false(ok);
+  g_assert_error(err, LL_SCPI_ERROR, LL_SCPI_ERROR_INSTRUMENT);
+  g_assert_nonnull(strstr(err->message, "-200"));
+}
+
+/* Every setting is followed by an error-queue check: an instrument that
+ * reports an error for the setting's command makes the setting fail. */
+static void
+test_faults_refused_settings(Fixture *f, gconstpointer data)
+{
+  static const char *const meters[] = { PM100_RX, N774X };
+  for (gsize m = 0; m < G_N_ELEMENTS(meters); m++)
+    for (guint step = 0; step < 2; step++) {
+      g_autofree gchar *res = error_after_open(meters[m], try_open_pm);
+      g_autoptr(LlPowerMeter) pm = pm_open(m == 0 ? "thorlabs-pm100" : "keysight-n774x", res);
+      g_autoptr(GError) err = NULL;
+      gboolean ok = step == 0 ? ll_power_meter_set_wavelength(pm, 1, 1311, &err)
+                              : ll_power_meter_set_averaging(pm, 1, 0.1, &err);
+      assert_refused_setting(ok, err);
+    }
+  for (guint step = 0; step < 3; step++) {
+    g_autofree gchar *res = error_after_open(VOA, try_open_voa);
+    g_autoptr(LlAttenuator) a = voa_open(res);
+    g_autoptr(GError) err = NULL;
+    gboolean ok = step == 0   ? ll_attenuator_set_wavelength(a, 1, 1311, &err)
+                  : step == 1 ? ll_attenuator_set_output(a, 1, TRUE, &err)
+                              : ll_attenuator_set_db(a, 1, 3, &err);
+    assert_refused_setting(ok, err);
+  }
+  g_autofree gchar *res = error_after_open(SWITCH, try_open_switch);
+  g_autoptr(LlOpticalSwitch) sw = sw_open(res);
+  g_autoptr(GError) err = NULL;
+  gboolean ok = ll_optical_switch_select(sw, 1, 2, &err);
+  assert_refused_setting(ok, err);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -881,12 +987,14 @@ main(int argc, char **argv)
   ADD("/attenuator/read-back", test_attenuator_read_back);
   ADD("/switch/select", test_switch_select);
   ADD("/switch/bad-arguments", test_switch_bad_arguments);
+  ADD("/switch/stuck", test_switch_stuck);
   ADD("/switch/size", test_switch_size);
   ADD("/wrong-instrument", test_wrong_instrument);
   ADD("/faults/pm100", test_faults_pm100);
   ADD("/faults/n774x", test_faults_n774x);
   ADD("/faults/n776x", test_faults_n776x);
   ADD("/faults/switch", test_faults_switch);
+  ADD("/faults/refused-settings", test_faults_refused_settings);
 #undef ADD
   return g_test_run();
 }

@@ -1,7 +1,9 @@
-/* test-scpi.c: the SCPI session over the sim: transport: typed queries,
- * *IDN?, the error queue, *OPC?, binary blocks, threads sharing a session,
- * and every instrument fault the simulator can inject, each of which must be
- * a clear GError within the timeout, never a value. */
+/* test-scpi.c: the SCPI session over the sim: transport: typed queries
+ * parsed strictly, *IDN?, the error queue (also when draining it fails
+ * midway), *OPC? and its timeout bound, *ESE, binary blocks (the indefinite
+ * form refused), the resource's terminator in both directions, threads
+ * sharing a session, and every instrument fault the simulator can inject,
+ * each of which must be a clear GError within the timeout, never a value. */
 #include "ll-scpi.h"
 
 #include <math.h>
@@ -61,6 +63,25 @@ test_typed(void)
   g_clear_error(&err);
   g_assert_true(ll_scpi_query_int(s, "TEST:ECHO? +4.00000E+00", &n, &err));
   g_assert_cmpint(n, ==, 4);
+  g_assert_true(ll_scpi_query_int(s, "TEST:ECHO?  -17 ", &n, &err));
+  g_assert_cmpint(n, ==, -17);
+
+  /* strict: no hex, no units, not even after an NR3 integer */
+  static const char *const not_ints[] = { "0x1A", "12 V", "+4.0E+00 A", "4.5", "1e", "nan",
+                                          "9.91E37" };
+  for (gsize i = 0; i < G_N_ELEMENTS(not_ints); i++) {
+    g_autofree gchar *q = g_strdup_printf("TEST:ECHO? %s", not_ints[i]);
+    n = 12345;
+    g_assert_false(ll_scpi_query_int(s, q, &n, &err));
+    g_test_message("%s -> %s", not_ints[i], err->message);
+    g_assert_error(err, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE);
+    g_assert_cmpint(n, ==, 12345);
+    g_clear_error(&err);
+  }
+  v = 12345;
+  g_assert_false(ll_scpi_query_double(s, "TEST:ECHO? 1.5UW", &v, &err));
+  g_assert_error(err, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE);
+  g_assert_cmpfloat(v, ==, 12345);
 }
 
 static void
@@ -68,7 +89,16 @@ test_parse_double(void)
 {
   static const struct { const char *text; double value; int code; } cases[] = {
     { "-3.21", -3.21, -1 }, { "+1.5E-06", 1.5e-6, -1 }, { " 7 ", 7, -1 },
-    { "-12.50DBM", -12.5, -1 }, { "1.31E-06 W", 1.31e-6, -1 },
+    { "\t-.5e+3\r\n", -500, -1 }, { "5.", 5, -1 }, { "1e5", 1e5, -1 }, { "-0", 0, -1 },
+    /* no units, no hex, nothing but the number and white space */
+    { "-12.50DBM", 0, LL_SCPI_ERROR_PARSE }, { "1.31E-06 W", 0, LL_SCPI_ERROR_PARSE },
+    { "1.5UW", 0, LL_SCPI_ERROR_PARSE }, { "0x1A", 0, LL_SCPI_ERROR_PARSE },
+    { "0X1a", 0, LL_SCPI_ERROR_PARSE }, { "1.5e", 0, LL_SCPI_ERROR_PARSE },
+    { "1e+", 0, LL_SCPI_ERROR_PARSE }, { ".", 0, LL_SCPI_ERROR_PARSE },
+    { "+", 0, LL_SCPI_ERROR_PARSE }, { ".e3", 0, LL_SCPI_ERROR_PARSE },
+    { "--1", 0, LL_SCPI_ERROR_PARSE }, { "1.2.3", 0, LL_SCPI_ERROR_PARSE },
+    { "Infinity", 0, LL_SCPI_ERROR_PARSE }, { "-NaN", 0, LL_SCPI_ERROR_PARSE },
+    { "1,5", 0, LL_SCPI_ERROR_PARSE }, { "1 e5", 0, LL_SCPI_ERROR_PARSE },
     { "9.91E37", 0, LL_SCPI_ERROR_NOT_A_NUMBER }, { "9.9E37", 0, LL_SCPI_ERROR_NOT_A_NUMBER },
     { "-9.9E+37", 0, LL_SCPI_ERROR_NOT_A_NUMBER }, { "", 0, LL_SCPI_ERROR_PARSE },
     { "abc", 0, LL_SCPI_ERROR_PARSE }, { "1.0,2.0", 0, LL_SCPI_ERROR_PARSE },
@@ -125,6 +155,22 @@ test_error_queue(void)
   g_clear_error(&err);
   g_assert_true(ll_scpi_check_errors(s, &err)); /* drained */
 
+  /* *ESE holds 0..255 and survives *RST and *CLS (IEEE 488.2) */
+  gint64 ese = -1;
+  g_assert_true(ll_scpi_query_int(s, "*ESE?", &ese, &err));
+  g_assert_cmpint(ese, ==, 0);
+  g_assert_true(ll_scpi_write(s, "*ESE 37;*RST;*CLS", &err));
+  g_assert_true(ll_scpi_query_int(s, "*ESE?", &ese, &err));
+  g_assert_cmpint(ese, ==, 37);
+  g_assert_true(ll_scpi_check_errors(s, &err));
+  g_assert_true(ll_scpi_write(s, "*ESE 256", &err));
+  g_assert_false(ll_scpi_check_errors(s, &err));
+  g_assert_error(err, LL_SCPI_ERROR, LL_SCPI_ERROR_INSTRUMENT);
+  g_assert_nonnull(strstr(err->message, "-222"));
+  g_clear_error(&err);
+  g_assert_true(ll_scpi_query_int(s, "*ESE?", &ese, &err));
+  g_assert_cmpint(ese, ==, 37);
+
   /* *CLS empties the queue; *RST restores defaults */
   g_assert_true(ll_scpi_write(s, "BAD", &err));
   g_assert_true(ll_scpi_write(s, "SOUR:VOLT 9", &err));
@@ -134,6 +180,22 @@ test_error_queue(void)
   double v;
   g_assert_true(ll_scpi_query_double(s, "SOUR:VOLT?", &v, &err));
   g_assert_cmpfloat(v, ==, 1.25);
+}
+
+/* SYST:ERR? stops answering after the first error was read: the failure is
+ * reported with the errors already drained, not instead of them. */
+static void
+test_error_queue_fails_midway(void)
+{
+  g_autoptr(LlScpi) s = open_ok("sim:scpi?fault=noreply&after=3&timeout=200");
+  g_autoptr(GError) err = NULL;
+  g_assert_true(ll_scpi_write(s, "SOUR:VOLT 500", &err));
+  g_assert_true(ll_scpi_write(s, "NOT:A:COMMAND", &err));
+  g_assert_false(ll_scpi_check_errors(s, &err));
+  g_test_message("%s", err->message);
+  g_assert_error(err, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_TIMEOUT);
+  g_assert_nonnull(strstr(err->message, "-222,\"Data out of range\""));
+  g_assert_nonnull(strstr(err->message, "no reply within 200 ms"));
 }
 
 static void
@@ -152,6 +214,17 @@ test_opc(void)
   g_assert_true(ll_scpi_write(s, "TEST:BUSY 500", &err));
   g_assert_false(ll_scpi_wait_opc(s, 100, &err));
   g_assert_error(err, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_TIMEOUT);
+  g_clear_error(&err);
+  /* no "wait for ever": a timeout of 0 is 1 ms */
+  g_assert_true(ll_scpi_write(s, "TEST:BUSY 500", &err));
+  t0 = g_get_monotonic_time();
+  g_assert_false(ll_scpi_wait_opc(s, 0, &err));
+  g_assert_error(err, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_TIMEOUT);
+  g_assert_nonnull(strstr(err->message, "within 1 ms"));
+  g_assert_cmpint(g_get_monotonic_time() - t0, <, 400000);
+  LlTransport *t = ll_scpi_get_transport(s);
+  ll_transport_set_timeout(t, 0);
+  g_assert_cmpuint(ll_transport_get_timeout(t), ==, 1);
 }
 
 static void
@@ -185,6 +258,40 @@ test_block(void)
   g_clear_error(&err);
   g_assert_true(ll_scpi_query_double(small, "MEAS:VOLT?", &v, &err));
   g_assert_no_error(err);
+  /* the indefinite form #0<data><term> cannot be framed: refused, and its
+   * rest is not taken for the next answer */
+  g_assert_null(ll_scpi_query_block(s, "TEST:ECHO? #0abc", &err));
+  g_assert_error(err, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE);
+  g_assert_nonnull(strstr(err->message, "indefinite-length"));
+  g_clear_error(&err);
+  g_autofree gchar *next = ll_scpi_query(s, "TEST:ECHO? next", &err);
+  g_assert_no_error(err);
+  g_assert_cmpstr(next, ==, "next");
+}
+
+/* The simulator splits commands and ends replies with the resource's
+ * terminator, as a real instrument set to it does. */
+static void
+test_terminator(void)
+{
+  g_autoptr(GError) err = NULL;
+  g_autoptr(LlScpi) cr = open_ok("sim:scpi?term=cr&timeout=500");
+  g_autofree gchar *idn = ll_scpi_query(cr, "*IDN?", &err);
+  g_assert_no_error(err);
+  g_assert_cmpstr(idn, ==, "Lightline,SIM-SCPI,SIM0001,1.0");
+  g_assert_true(ll_scpi_write(cr, "SOUR:VOLT 2.5", &err));
+  double v = 0;
+  g_assert_true(ll_scpi_query_double(cr, "SOUR:VOLT?", &v, &err));
+  g_assert_cmpfloat(v, ==, 2.5);
+
+  /* the reply's bytes end with CR LF under term=crlf */
+  g_autoptr(LlScpi) crlf = open_ok("sim:scpi?term=crlf&timeout=500");
+  LlTransport *t = ll_scpi_get_transport(crlf);
+  g_assert_true(ll_transport_write_line(t, "TEST:ECHO? ab", &err));
+  char raw[5] = { 0 };
+  g_assert_true(ll_transport_read_exact(t, raw, 4, &err));
+  g_assert_no_error(err);
+  g_assert_cmpmem(raw, 4, "ab\r\n", 4);
 }
 
 typedef struct {
@@ -324,7 +431,15 @@ test_open_errors(void)
 {
   g_autoptr(GError) err = NULL;
   g_assert_null(ll_scpi_open("sim:nosuchmodel", &err));
-  g_assert_error(err, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_NOT_FOUND);
+  g_assert_error(err, LL_RESOURCE_ERROR, LL_RESOURCE_ERROR_KIND);
+  g_clear_error(&err);
+  g_assert_null(ll_scpi_open("sim:scpi?fault=sometimes", &err));
+  g_assert_error(err, LL_RESOURCE_ERROR, LL_RESOURCE_ERROR_OPTION);
+  g_clear_error(&err);
+  /* an option value only the model judges is still an option error, at open */
+  g_assert_null(ll_scpi_open("sim:pm100?port=sideways", &err));
+  g_assert_error(err, LL_RESOURCE_ERROR, LL_RESOURCE_ERROR_OPTION);
+  g_assert_nonnull(strstr(err->message, "sideways"));
   g_clear_error(&err);
   g_assert_null(ll_scpi_open("bogus", &err));
   g_assert_error(err, LL_RESOURCE_ERROR, LL_RESOURCE_ERROR_SYNTAX);
@@ -341,8 +456,10 @@ main(int argc, char **argv)
   g_test_add_func("/scpi/parse-double", test_parse_double);
   g_test_add_func("/scpi/idn-parse", test_idn_parse);
   g_test_add_func("/scpi/error-queue", test_error_queue);
+  g_test_add_func("/scpi/error-queue-fails-midway", test_error_queue_fails_midway);
   g_test_add_func("/scpi/opc", test_opc);
   g_test_add_func("/scpi/block", test_block);
+  g_test_add_func("/scpi/terminator", test_terminator);
   g_test_add_func("/scpi/threads", test_threads);
   g_test_add_func("/scpi/fault/noreply", test_fault_noreply);
   g_test_add_func("/scpi/fault/slow-not-poisoned", test_fault_slow_not_poisoned);

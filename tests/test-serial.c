@@ -2,8 +2,10 @@
  * against a port faked by umockdev (tests/support/ll-fake-serial.c) and
  * answered by the simulator: round trips with line settings applied, a
  * binary block containing the terminator, no reply, a late reply cleared
- * before the next query, line noise, and the adapter unplugged mid-exchange.
- * Runs under umockdev-wrapper. */
+ * before the next query, a late reply that arrives after the next query was
+ * sent (the SCPI session resynchronises), line noise, reply lines holding NUL
+ * and stray CR bytes, a CR terminator on both sides, a timeout of 0, and the
+ * adapter unplugged mid-exchange. Runs under umockdev-wrapper. */
 #include "ll-test-util.h"
 #include "ll-fake-serial.h"
 #include "ll-scpi.h"
@@ -91,6 +93,100 @@ test_late_reply(Fixture *f, gconstpointer opts)
   g_assert_cmpstr(r2, ==, "second");
 }
 
+/* As on tcp (test-tcp.c): the late reply arrives after the next query went
+ * out, where flushing the input cannot reach it. */
+static void
+test_late_reply_after_next_write(Fixture *f, gconstpointer opts)
+{
+  g_autoptr(GError) err = NULL;
+  g_autoptr(LlScpi) s = ll_scpi_open("serial:/dev/ttyACM0?timeout=200", &err);
+  g_assert_no_error(err);
+  g_assert_true(ll_scpi_write(s, "SOUR:VOLT -3.2", &err));
+  double pow = 0;
+  /* 280 ms busy + a 20 ms measurement: the reply is ready 300 ms later */
+  g_assert_false(ll_scpi_query_double(s, "TEST:BUSY 280;MEAS:VOLT?", &pow, &err));
+  g_assert_error(err, LL_TRANSPORT_ERROR, LL_TRANSPORT_ERROR_TIMEOUT);
+  g_clear_error(&err);
+  double wav = 0;
+  g_assert_true(ll_scpi_query_double(s, "TEST:ECHO? 1310", &wav, &err));
+  g_assert_no_error(err);
+  g_test_message("WAV = %g (expected 1310)", wav);
+  g_assert_cmpfloat(wav, ==, 1310);
+  g_assert_true(ll_scpi_check_errors(s, &err));
+}
+
+/* Lines are copied byte for byte: a NUL does not cut them, and only the
+ * terminator (with a CR just before an LF) is removed. */
+static void
+test_line_bytes(Fixture *f, gconstpointer opts)
+{
+  g_autoptr(GError) err = NULL;
+  g_autoptr(LlTransport) t = ll_transport_open("serial:/dev/ttyACM0?timeout=1000", &err);
+  g_assert_no_error(err);
+  ll_fake_serial_inject(f->fake, "ab\0cd\r\nx\r\r\ny\n\n", 14);
+  gsize len = 0;
+  g_autofree gchar *l1 = ll_transport_read_line(t, &len, &err);
+  g_assert_no_error(err);
+  g_assert_cmpmem(l1, len, "ab\0cd", 5);
+  g_autofree gchar *l2 = ll_transport_read_line(t, &len, &err);
+  g_assert_cmpmem(l2, len, "x\r", 2);
+  g_autofree gchar *l3 = ll_transport_read_line(t, &len, &err);
+  g_assert_cmpmem(l3, len, "y", 1);
+  g_autofree gchar *l4 = ll_transport_read_line(t, &len, &err);
+  g_assert_no_error(err);
+  g_assert_cmpuint(len, ==, 0);
+
+  /* under term=cr an LF is data */
+  g_autoptr(LlTransport) cr = ll_transport_open("serial:/dev/ttyACM0?timeout=1000&term=cr", &err);
+  g_assert_no_error(err);
+  ll_fake_serial_inject(f->fake, "z\n\r", 3);
+  g_autofree gchar *l5 = ll_transport_read_line(cr, &len, &err);
+  g_assert_no_error(err);
+  g_assert_cmpmem(l5, len, "z\n", 2);
+}
+
+/* A reply holding a NUL is not a string the session can hand over. */
+static void
+test_nul_reply(Fixture *f, gconstpointer opts)
+{
+  g_autoptr(GError) err = NULL;
+  g_autoptr(LlScpi) s = ll_scpi_open("serial:/dev/ttyACM0?timeout=1000", &err);
+  g_assert_no_error(err);
+  ll_fake_serial_inject(f->fake, "1\0002\n", 4); /* the simulator never answers */
+  g_usleep(50000);
+  g_autofree gchar *r = ll_scpi_query(s, "*IDN?", &err);
+  g_assert_null(r);
+  g_assert_error(err, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE);
+  g_assert_nonnull(strstr(err->message, "NUL"));
+}
+
+/* The simulator behind the port set to term=cr like the host. */
+static void
+test_term_cr(Fixture *f, gconstpointer opts)
+{
+  g_autoptr(GError) err = NULL;
+  g_autoptr(LlScpi) s = ll_scpi_open("serial:/dev/ttyACM0?term=cr&timeout=1000", &err);
+  g_assert_no_error(err);
+  g_auto(LlIdn) idn = { 0 };
+  g_assert_true(ll_scpi_idn(s, &idn, &err));
+  g_assert_no_error(err);
+  g_assert_cmpstr(idn.serial, ==, "CR-1");
+}
+
+/* No "wait for ever": a timeout of 0 is 1 ms, for writes too. */
+static void
+test_zero_timeout(Fixture *f, gconstpointer opts)
+{
+  g_autoptr(GError) err = NULL;
+  g_autoptr(LlScpi) s = ll_scpi_open("serial:/dev/ttyACM0", &err);
+  g_assert_no_error(err);
+  LlTransport *t = ll_scpi_get_transport(s);
+  ll_transport_set_timeout(t, 0);
+  g_assert_cmpuint(ll_transport_get_timeout(t), ==, 1);
+  g_assert_true(ll_scpi_write(s, "*CLS", &err));
+  g_assert_no_error(err);
+}
+
 static void
 test_garbage(Fixture *f, gconstpointer opts)
 {
@@ -141,6 +237,11 @@ main(int argc, char **argv)
   ADD("/serial/round-trip", "serial=SER-7", test_round_trip);
   ADD("/serial/noreply", "fault=noreply", test_noreply);
   ADD("/serial/late-reply", "delay=300", test_late_reply);
+  ADD("/serial/late-reply-after-next-write", "seed=1", test_late_reply_after_next_write);
+  ADD("/serial/line-bytes", "fault=noreply", test_line_bytes);
+  ADD("/serial/nul-reply", "fault=noreply", test_nul_reply);
+  ADD("/serial/term-cr", "term=cr&serial=CR-1", test_term_cr);
+  ADD("/serial/zero-timeout", "seed=1", test_zero_timeout);
   ADD("/serial/garbage", "fault=garbage", test_garbage);
   ADD("/serial/unplug", "fault=vanish&after=1", test_unplug);
   g_test_add_func("/serial/missing-port", test_missing_port);

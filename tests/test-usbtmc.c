@@ -3,9 +3,11 @@
  * the simulator, plus unit tests of the USB-TMC framing (ll-usbtmc-proto) on
  * byte arrays. Covered: round trips, choosing a device by serial number,
  * commands and replies spread over several transfers and bulk reads, a binary
- * block, zero-length packets, bTag roll-over, no reply, a late reply removed
- * by the device clear, a wrong bTag, the device vanishing (between and during
- * exchanges), an oversized reply and a missing device.
+ * block, zero-length packets, an exact-length read that ends where the
+ * message ends (the end of message is kept for the next line read), bTag
+ * roll-over, no reply, a late reply removed by the device clear, a wrong
+ * bTag, the device vanishing (between and during exchanges), an oversized
+ * reply and a missing device.
  * Runs under umockdev-wrapper. */
 #include "ll-test-util.h"
 #include "ll-fake-usbtmc.h"
@@ -432,6 +434,34 @@ test_zero_length_packet(Fixture *f, gconstpointer data)
   assert_no_host_errors(f);
 }
 
+/* An exact-length read that takes the whole message, terminator included,
+ * leaves its end of message (EOM) at offset 0 of the buffer: the line read
+ * that follows must see it and return an empty line at once, not wait for a
+ * message that is not coming. */
+static void
+test_exact_read_to_eom(Fixture *f, gconstpointer data)
+{
+  g_autoptr(LlTransport) t = open_fake(f, "timeout=2000");
+  g_autoptr(GError) err = NULL;
+  g_assert_true(ll_transport_write_line(t, "TEST:ECHO? abc", &err));
+  char all[4];
+  g_assert_true(ll_transport_read_exact(t, all, sizeof all, &err));
+  g_assert_no_error(err);
+  g_assert_cmpmem(all, sizeof all, "abc\n", 4);
+  gint64 t0 = g_get_monotonic_time();
+  gsize len = 99;
+  g_autofree gchar *rest = ll_transport_read_line(t, &len, &err);
+  g_assert_no_error(err);
+  g_assert_cmpstr(rest, ==, "");
+  g_assert_cmpuint(len, ==, 0);
+  g_assert_cmpint(g_get_monotonic_time() - t0, <, 500000);
+  /* and that end was consumed: the next exchange is in step */
+  g_autofree gchar *idn = query(t, "*IDN?", &err);
+  g_assert_no_error(err);
+  g_assert_cmpstr(idn, ==, "Lightline,SIM-SCPI,TMC-0001,1.0");
+  assert_no_host_errors(f);
+}
+
 /* Two bTags per query: 310 queries take the counter round 255 twice. */
 static void
 test_btag_rollover(Fixture *f, gconstpointer data)
@@ -654,6 +684,7 @@ main(int argc, char **argv)
   ADD("/usbtmc/split-reply", &split, test_split_reply);
   ADD("/usbtmc/block", &plain, test_block);
   ADD("/usbtmc/zero-length-packet", &plain, test_zero_length_packet);
+  ADD("/usbtmc/exact-read-to-eom", &plain, test_exact_read_to_eom);
   ADD("/usbtmc/btag-rollover", &plain, test_btag_rollover);
   ADD("/usbtmc/noreply", &noreply, test_noreply);
   ADD("/usbtmc/late-reply", &slow, test_late_reply);

@@ -131,7 +131,10 @@ ll_attenuator_open(const char *driver, const char *resource, GError **error)
     if (g_str_equal(drivers[i].driver, driver))
       d = &drivers[i];
   if (!d) {
-    invalid(error, "'%s' is not an attenuator driver (known: keysight-n776x)", driver);
+    g_autoptr(GString) known = g_string_new(NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(drivers); i++)
+      g_string_append_printf(known, "%s%s", i ? ", " : "", drivers[i].driver);
+    invalid(error, "'%s' is not an attenuator driver (known: %s)", driver, known->str);
     return NULL;
   }
   g_autoptr(LlScpi) scpi = ll_scpi_open(resource, error);

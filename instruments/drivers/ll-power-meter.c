@@ -14,7 +14,8 @@
  * LL_SCPI_ERROR_INSTRUMENT error) and read back.
  *
  * A reading waits for the transport's timeout plus the channel's averaging
- * time. A dark input reads as the meter's floor (a very low dBm value); an
+ * time (as read at open or set through the driver: an averaging changed
+ * behind the driver's back with raw SCPI is not known to it). A dark input reads as the meter's floor (a very low dBm value); an
  * over-range or not-a-number reading (SCPI 9.9E37 / 9.91E37) is
  * LL_SCPI_ERROR_NOT_A_NUMBER, never a value.
  *
@@ -64,12 +65,14 @@ static const PmModel thorlabs_models[] = {
 };
 static const char *const thorlabs_setup[] = { "SENS:POW:UNIT DBM", "SENS:POW:RANG:AUTO ON", NULL };
 
-static const char *const keysight_makers[] = { "Keysight Technologies", "Agilent Technologies", NULL };
+static const char *const keysight_makers[] = { "Keysight Technologies", "Agilent Technologies",
+                                                NULL };
 static const PmModel keysight_models[] = {
   { "N7744A", 4 }, { "N7745A", 8 }, { "N7747A", 2 }, { "N7748A", 2 },
   { "N7744C", 4 }, { "N7745C", 8 }, { "N7747C", 2 }, { "N7748C", 2 }, { NULL, 0 },
 };
-static const char *const keysight_setup[] = { ":SENS$c:POW:UNIT 0", ":SENS$c:POW:RANG:AUTO 1", NULL };
+static const char *const keysight_setup[] = { ":SENS$c:POW:UNIT 0", ":SENS$c:POW:RANG:AUTO 1",
+                                              NULL };
 
 static const PmDriver drivers[] = {
   {
@@ -210,8 +213,10 @@ ll_power_meter_open(const char *driver, const char *resource, GError **error)
     if (g_str_equal(drivers[i].driver, driver))
       d = &drivers[i];
   if (!d) {
-    invalid(error, "'%s' is not a power meter driver (known: thorlabs-pm100, keysight-n774x)",
-            driver);
+    g_autoptr(GString) known = g_string_new(NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(drivers); i++)
+      g_string_append_printf(known, "%s%s", i ? ", " : "", drivers[i].driver);
+    invalid(error, "'%s' is not a power meter driver (known: %s)", driver, known->str);
     return NULL;
   }
   g_autoptr(LlScpi) scpi = ll_scpi_open(resource, error);

@@ -1,6 +1,6 @@
 /* ll-power-meter.h: the optical power meter class. Drivers: thorlabs-pm100
  * (PM100USB/PM100D/PM101, one channel, USB-TMC) and keysight-n774x (N774x
- * multi-channel meters and 816x power heads). Model differences are rows of a
+ * multi-channel meters). Model differences are rows of a
  * command table in ll-power-meter.c. Readings are in dBm. */
 #pragma once
 

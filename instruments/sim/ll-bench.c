@@ -6,6 +6,7 @@
  * the switch, the attenuator or a module changes, every module is told what
  * light reaches each of its receivers. */
 #include "ll-bench.h"
+#include "ll-sim-device.h"
 
 #include <math.h>
 #include <string.h>
@@ -125,8 +126,10 @@ ll_bench_publish(const char *name, LlBench *bench)
 }
 
 LlBench *
-ll_bench_lookup(const char *name)
+ll_bench_lookup(const char *name, GError **error)
 {
+  if (!name)
+    name = "default";
   g_mutex_lock(&registry_lock);
   LlBench *b = registry ? g_hash_table_lookup(registry, name) : NULL;
   if (b) {
@@ -135,6 +138,12 @@ ll_bench_lookup(const char *name)
     return b;
   }
   g_mutex_unlock(&registry_lock);
+  if (!g_str_equal(name, "default")) {
+    g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION,
+                "no simulated bench named '%s' (a station file's [simulation] with bench = %s "
+                "creates it)", name, name);
+    return NULL;
+  }
   LlBenchConfig cfg;
   ll_bench_config_default(&cfg);
   b = ll_bench_new(&cfg);

@@ -50,8 +50,11 @@ void ll_bench_unref(LlBench *bench);
 
 /* Makes @bench the one named @name (replacing any earlier one). */
 void ll_bench_publish(const char *name, LlBench *bench);
-/* The bench named @name, created with defaults if there is none. New ref. */
-LlBench *ll_bench_lookup(const char *name);
+/* The bench named @name (NULL: "default"). The default bench is created
+ * with defaults on first use; any other name must have been published (a
+ * station file's [simulation] does that), so a typo in bench= is an error
+ * (LL_SIM_ERROR_OPTION) rather than an empty bench. New reference. */
+LlBench *ll_bench_lookup(const char *name, GError **error);
 /* Forgets every published bench (tests). */
 void ll_bench_forget_all(void);
 

@@ -309,7 +309,9 @@ bert_init(LlSimDevice *dev, gpointer state, GHashTable *options, GError **error)
   Bert *b = state;
   const char *bench = options ? g_hash_table_lookup(options, "bench") : NULL;
   const char *seed = options ? g_hash_table_lookup(options, "seed") : NULL;
-  b->bench = ll_bench_lookup(bench ? bench : "default");
+  b->bench = ll_bench_lookup(bench, error);
+  if (!b->bench)
+    return FALSE;
   b->channels = MIN(LL_BENCH_CHANNELS, ll_bench_config(b->bench)->sites * LL_MAX_LANES);
   b->seed = seed ? (guint32) g_ascii_strtoull(seed, NULL, 10) : 1; /* checked by the core */
   b->selected = 1;

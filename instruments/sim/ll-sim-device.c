@@ -1,13 +1,20 @@
 /* ll-sim-device.c: the simulated instrument core (see ll-sim-device.h).
  *
- * Input bytes are cut into lines; a line is cut into commands at ';'; each
- * command's header is matched first against the IEEE 488.2 common commands
- * and the SYSTem:ERRor queue handled here, then against the model's table.
- * Replies are queued with the time they become ready (now, or later when the
- * device is busy or a delay fault is set) and read out as bytes. */
+ * Input bytes are cut into lines at the device's terminator (LF unless set);
+ * a line is cut into commands at ';'; each command's header is matched first
+ * against the IEEE 488.2 common commands (*IDN?, *RST, *CLS, *OPC, *OPC?,
+ * *WAI, *ESE, *ESE?, *ESR?, *STB?) and the SYSTem:ERRor queue handled here,
+ * then against the model's table. Replies are queued with the time they
+ * become ready (now, or later when the device is busy or a delay fault is
+ * set), each ending with the terminator, and read out as bytes.
+ *
+ * Options are checked by ll_sim_check_model() / ll_sim_check_option(), which
+ * create nothing, so a resource string can be checked when a station file is
+ * loaded; ll_sim_device_new() runs the same checks before the model's own. */
 #include "ll-sim-model.h"
 #include "ll-resource.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +55,8 @@ struct _LlSimDevice {
   gchar *last_command;
   GRand *rand;
   GHashTable *options; /* kept for *RST, which re-runs init */
+  gchar *term;         /* line terminator, both directions */
+  guint8 ese;          /* *ESE: standard event status enable register */
 };
 
 static void
@@ -66,73 +75,124 @@ queued_error_free(gpointer p)
   g_free(e);
 }
 
+/* The options every model takes, with the bound of the numeric ones (0: any
+ * text). */
+static const struct {
+  const char *name;
+  guint64 max;
+} common_options[] = {
+  { "fault", 0 }, { "after", G_MAXUINT }, { "delay", 3600000 }, { "serial", 0 },
+  { "seed", G_MAXUINT32 },
+};
+
 static gboolean
-option_uint(GHashTable *options, const char *key, guint64 max, guint64 *out, GError **error)
+parse_option_uint(const char *v, guint64 max, guint64 *out)
 {
-  const char *v = options ? g_hash_table_lookup(options, key) : NULL;
-  if (!v)
-    return TRUE;
   char *end = NULL;
-  guint64 n = g_ascii_strtoull(v, &end, 10);
-  if (!g_ascii_isdigit(*v) || *end || n > max) {
-    g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION,
-                "simulator option %s='%s' is not a number from 0 to %" G_GUINT64_FORMAT, key, v, max);
+  if (!g_ascii_isdigit(*v))
     return FALSE;
-  }
+  errno = 0;
+  guint64 n = g_ascii_strtoull(v, &end, 10);
+  if (errno || *end || n > max)
+    return FALSE;
   *out = n;
   return TRUE;
+}
+
+static gboolean
+parse_fault(const char *v, Fault *out)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(fault_names); i++)
+    if (g_str_equal(v, fault_names[i])) {
+      *out = (Fault) i;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+ll_sim_check_model(const char *model_name, GError **error)
+{
+  if (ll_sim_model_lookup(model_name))
+    return TRUE;
+  g_autofree gchar *names = ll_sim_model_names();
+  g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_UNKNOWN_MODEL,
+              "no simulator named '%s' (known: %s)", model_name, names);
+  return FALSE;
+}
+
+gboolean
+ll_sim_check_option(const char *model_name, const char *key, const char *value,
+                    gboolean *bad_value, GError **error)
+{
+  if (bad_value)
+    *bad_value = FALSE;
+  const LlSimModel *model = ll_sim_model_lookup(model_name);
+  if (!model)
+    return ll_sim_check_model(model_name, error);
+  for (gsize i = 0; i < G_N_ELEMENTS(common_options); i++) {
+    if (!g_str_equal(key, common_options[i].name))
+      continue;
+    Fault fault;
+    guint64 n;
+    if (g_str_equal(key, "fault") && !parse_fault(value, &fault))
+      g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION,
+                  "simulator fault '%s' is not one of none, noreply, garbage, error, oversize, "
+                  "vanish",
+                  value);
+    else if (common_options[i].max && !parse_option_uint(value, common_options[i].max, &n))
+      g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION,
+                  "simulator option %s='%s' is not a number from 0 to %" G_GUINT64_FORMAT, key,
+                  value, common_options[i].max);
+    else
+      return TRUE;
+    if (bad_value)
+      *bad_value = TRUE;
+    return FALSE;
+  }
+  for (const char *const *m = model->options; m && *m; m++)
+    if (g_str_equal(key, *m))
+      return TRUE;
+  g_autoptr(GString) known = g_string_new(NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS(common_options); i++)
+    g_string_append_printf(known, "%s%s", i ? ", " : "", common_options[i].name);
+  for (const char *const *m = model->options; m && *m; m++)
+    g_string_append_printf(known, ", %s", *m);
+  g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION,
+              "unknown option '%s' for simulator %s (known: %s)", key, model->name, known->str);
+  return FALSE;
+}
+
+static guint64
+option_value(GHashTable *options, const char *key, guint64 fallback)
+{
+  const char *v = options ? g_hash_table_lookup(options, key) : NULL;
+  guint64 n;
+  return v && parse_option_uint(v, G_MAXUINT64, &n) ? n : fallback;
 }
 
 LlSimDevice *
 ll_sim_device_new(const char *model_name, GHashTable *options, LlClock *clock, GError **error)
 {
-  const LlSimModel *model = ll_sim_model_lookup(model_name);
-  if (!model) {
-    g_autofree gchar *names = ll_sim_model_names();
-    g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_UNKNOWN_MODEL,
-                "no simulator named '%s' (known: %s)", model_name, names);
+  if (!ll_sim_check_model(model_name, error))
     return NULL;
-  }
-  static const char *const known[] = { "fault", "after", "delay", "serial", "seed" };
+  const LlSimModel *model = ll_sim_model_lookup(model_name);
   if (options) {
     GHashTableIter it;
-    gpointer key;
+    gpointer key, value;
     g_hash_table_iter_init(&it, options);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-      gboolean ok = FALSE;
-      for (gsize i = 0; i < G_N_ELEMENTS(known); i++)
-        ok |= g_str_equal(key, known[i]);
-      for (const char *const *m = model->options; m && *m; m++)
-        ok |= g_str_equal(key, *m);
-      if (!ok) {
-        g_autofree gchar *model_opts = model->options ? g_strjoinv(", ", (gchar **) model->options) : NULL;
-        g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION,
-                    "unknown option '%s' for simulator %s (known: fault, after, delay, serial, seed%s%s)",
-                    (const char *) key, model->name, model_opts ? ", " : "", model_opts ? model_opts : "");
+    while (g_hash_table_iter_next(&it, &key, &value))
+      if (!ll_sim_check_option(model_name, key, value, NULL, error))
         return NULL;
-      }
-    }
   }
+  /* the values below were checked above */
   Fault fault = FAULT_NONE;
   const char *f = options ? g_hash_table_lookup(options, "fault") : NULL;
-  if (f) {
-    gsize i;
-    for (i = 0; i < G_N_ELEMENTS(fault_names); i++)
-      if (g_str_equal(f, fault_names[i]))
-        break;
-    if (i == G_N_ELEMENTS(fault_names)) {
-      g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION,
-                  "simulator fault '%s' is not one of none, noreply, garbage, error, oversize, vanish",
-                  f);
-      return NULL;
-    }
-    fault = (Fault) i;
-  }
-  guint64 after = 0, delay_ms = 0, seed = 1;
-  if (!option_uint(options, "after", G_MAXUINT, &after, error) ||
-      !option_uint(options, "delay", 3600000, &delay_ms, error) ||
-      !option_uint(options, "seed", G_MAXUINT32, &seed, error))
-    return NULL;
+  if (f)
+    parse_fault(f, &fault);
+  guint64 after = option_value(options, "after", 0);
+  guint64 delay_ms = option_value(options, "delay", 0);
+  guint64 seed = option_value(options, "seed", 1);
 
   LlSimDevice *dev = g_new0(LlSimDevice, 1);
   g_mutex_init(&dev->lock);
@@ -145,6 +205,7 @@ ll_sim_device_new(const char *model_name, GHashTable *options, LlClock *clock, G
   dev->fault_after = (guint) after;
   dev->delay_us = (gint64) delay_ms * 1000;
   dev->rand = g_rand_new_with_seed((guint32) seed);
+  dev->term = g_strdup("\n");
   const char *serial = options ? g_hash_table_lookup(options, "serial") : NULL;
   dev->idn = g_strdup_printf("%s,%s,%s,%s", model->maker, model->model,
                              serial ? serial : model->serial, model->firmware);
@@ -169,7 +230,10 @@ ll_sim_device_open(const char *resource, LlClock *clock, GError **error)
                 resource);
     return NULL;
   }
-  return ll_sim_device_new(res->sim_name, res->sim_options, clock, error);
+  LlSimDevice *dev = ll_sim_device_new(res->sim_name, res->sim_options, clock, error);
+  if (dev)
+    ll_sim_device_set_terminator(dev, res->term);
+  return dev;
 }
 
 void
@@ -186,6 +250,7 @@ ll_sim_device_free(LlSimDevice *dev)
   g_clear_pointer(&dev->options, g_hash_table_unref);
   g_free(dev->idn);
   g_free(dev->last_command);
+  g_free(dev->term);
   g_rand_free(dev->rand);
   g_mutex_clear(&dev->lock);
   g_free(dev);
@@ -200,13 +265,30 @@ ll_sim_device_idn(LlSimDevice *dev)
 LlClock *
 ll_sim_device_get_clock(LlSimDevice *dev)
 {
-  return dev->clock;
+  g_mutex_lock(&dev->lock);
+  LlClock *clock = dev->clock;
+  g_mutex_unlock(&dev->lock);
+  return clock;
 }
 
+/* Under the lock, as every reader of dev->clock outside a handler takes it
+ * (a model calls this from init, never from a handler, which runs locked). */
 void
 ll_sim_device_set_clock(LlSimDevice *dev, LlClock *clock)
 {
+  g_mutex_lock(&dev->lock);
   dev->clock = clock;
+  g_mutex_unlock(&dev->lock);
+}
+
+void
+ll_sim_device_set_terminator(LlSimDevice *dev, const char *term)
+{
+  g_return_if_fail(term != NULL && *term);
+  g_mutex_lock(&dev->lock);
+  g_free(dev->term);
+  dev->term = g_strdup(term);
+  g_mutex_unlock(&dev->lock);
 }
 
 gint64
@@ -358,12 +440,13 @@ queue_reply(LlSimDevice *dev, GString *text)
       return;
     case FAULT_GARBAGE: {
       gsize n = text->len > 2 ? text->len : 8;
+      char end = dev->term[strlen(dev->term) - 1];
       g_string_truncate(text, 0);
       for (gsize i = 0; i < n; i++) {
         char c;
         do
           c = (char) g_rand_int_range(dev->rand, 1, 256);
-        while (c == '\n');
+        while (c == end);
         g_string_append_c(text, c);
       }
       break;
@@ -377,7 +460,7 @@ queue_reply(LlSimDevice *dev, GString *text)
       break;
     }
   }
-  g_string_append_c(text, '\n');
+  g_string_append(text, dev->term);
   Reply *r = g_new0(Reply, 1);
   gint64 now = ll_clock_now(dev->clock);
   r->ready_at = MAX(now, dev->busy_until) + dev->delay_us;
@@ -409,6 +492,20 @@ execute_common(LlSimDevice *dev, const LlSimCall *call, GString *reply)
   } else if (ll_sim_header_match("*OPC", call->header, NULL) ||
              ll_sim_header_match("*WAI", call->header, NULL)) {
     /* nothing: replies already wait for the device */
+  } else if (ll_sim_header_match("*ESE", call->header, NULL)) {
+    /* IEEE 488.2 10.10: 0..255; kept over *RST and *CLS */
+    char *end = NULL;
+    guint64 v = g_ascii_strtoull(call->args, &end, 10);
+    if (!call->args[0])
+      ll_sim_device_push_error(dev, -109, "Missing parameter");
+    else if (!g_ascii_isdigit(call->args[0]) || *end)
+      ll_sim_device_push_error(dev, -104, "Data type error");
+    else if (v > 255)
+      ll_sim_device_push_error(dev, -222, "Data out of range");
+    else
+      dev->ese = (guint8) v;
+  } else if (ll_sim_header_match("*ESE?", call->header, NULL)) {
+    g_string_append_printf(reply, "%u", dev->ese);
   } else if (ll_sim_header_match("*ESR?", call->header, NULL)) {
     g_string_append(reply, dev->errors.length ? "32" : "0");
   } else if (ll_sim_header_match("*STB?", call->header, NULL)) {
@@ -490,11 +587,13 @@ ll_sim_device_write(LlSimDevice *dev, const guint8 *data, gsize len, gboolean eo
   g_mutex_lock(&dev->lock);
   if (!dev->gone) {
     g_string_append_len(dev->input, (const char *) data, (gssize) len);
+    /* a line ends at the terminator's last byte; a CR before an LF goes too */
+    char end = dev->term[strlen(dev->term) - 1];
     char *nl;
-    while (!dev->gone && (nl = memchr(dev->input->str, '\n', dev->input->len))) {
+    while (!dev->gone && (nl = memchr(dev->input->str, end, dev->input->len))) {
       gsize n = (gsize) (nl - dev->input->str);
       g_autofree gchar *line = g_strndup(dev->input->str, n);
-      if (n && line[n - 1] == '\r')
+      if (end == '\n' && n && line[n - 1] == '\r')
         line[n - 1] = '\0';
       g_string_erase(dev->input, 0, (gssize) n + 1);
       execute_line(dev, line);
@@ -547,13 +646,14 @@ ll_sim_device_wait(LlSimDevice *dev, gint64 deadline_us)
   for (;;) {
     if (ll_sim_device_is_gone(dev))
       return FALSE;
+    LlClock *clock = ll_sim_device_get_clock(dev);
     gint64 ready = ll_sim_device_ready_at(dev);
-    gint64 now = ll_clock_now(dev->clock);
+    gint64 now = ll_clock_now(clock);
     if (ready <= now)
       return TRUE;
     if (now >= deadline_us)
       return FALSE;
-    ll_clock_sleep_until(dev->clock, MIN(ready, deadline_us));
+    ll_clock_sleep_until(clock, MIN(ready, deadline_us));
   }
 }
 

@@ -2,7 +2,9 @@
  * stream, exactly as a real one is seen through a serial port, a USB-TMC pipe
  * or a socket. The station writes command bytes in; complete lines are
  * executed by the device's model; replies come out after the time the model
- * says the operation takes.
+ * says the operation takes. Lines end with the device's terminator in both
+ * directions: LF unless set (ll_sim_device_set_terminator(); a `sim:`
+ * resource's term= option sets it).
  *
  * The same device answers the in-process `sim:` transport and the fake
  * devices that umockdev puts behind libserialport and libusb in tests, so the
@@ -17,6 +19,11 @@
  * replaced by random bytes; error: each command also leaves an error in the
  * SCPI error queue; oversize: replies are padded past any sane bound; vanish:
  * the device disconnects.
+ *
+ * Every model answers the IEEE 488.2 common commands the core implements:
+ * *IDN?, *RST, *CLS, *OPC, *OPC?, *WAI, *ESE <0..255> / *ESE? (the event
+ * status enable register, kept over *RST and *CLS), *ESR?, *STB?, and
+ * SYSTem:ERRor[:NEXT]? / SYSTem:ERRor:COUNt?.
  *
  * Thread-safe: umockdev's handler thread and the station may call at once. */
 #pragma once
@@ -37,19 +44,38 @@ typedef enum {
 
 typedef struct _LlSimDevice LlSimDevice;
 
+/* Checks, without creating anything, that @model names a simulator model.
+ * FALSE with @error set (LL_SIM_ERROR_UNKNOWN_MODEL) otherwise. */
+gboolean ll_sim_check_model(const char *model, GError **error);
+/* Checks one option of a @model device without creating anything (no side
+ * effects: a bench model looks its bench up only when a device is created):
+ * @key must be a common option (fault, after, delay, serial, seed) or one in
+ * the model's options list, and the value of a common option must be valid.
+ * Model-specific values are judged only by ll_sim_device_new(). FALSE with
+ * @error set (LL_SIM_ERROR_OPTION, or UNKNOWN_MODEL) otherwise; *@bad_value
+ * (optional) tells whether the value, not the key, is wrong. */
+gboolean ll_sim_check_option(const char *model, const char *key, const char *value,
+                             gboolean *bad_value, GError **error);
+
 /* Creates a device of @model ("scpi", ...) with @options (may be NULL;
- * string -> string). Unknown models or options are an error. @clock may be
- * NULL for real time. */
+ * string -> string). Unknown models or options are an error (the checks
+ * above, then the model's own). @clock may be NULL for real time. */
 LlSimDevice *ll_sim_device_new(const char *model, GHashTable *options, LlClock *clock,
                                GError **error);
-/* Creates the device a "sim:NAME?options" resource string names (options the
- * transport uses, such as timeout, are not the device's and are ignored). */
+/* Creates the device a "sim:NAME?options" resource string names, with the
+ * string's terminator (term=); the other options the transport uses, such as
+ * timeout, are not the device's and are ignored. */
 LlSimDevice *ll_sim_device_open(const char *resource, LlClock *clock, GError **error);
 void ll_sim_device_free(LlSimDevice *dev);
 
-/* Host -> device bytes. Complete lines (LF-terminated; a CR before it is
- * dropped) are executed at once. @eom marks the end of a message on
- * message-based transports: a final line without LF is then executed too. */
+/* The line terminator for both directions: "\n", "\r" or "\r\n" (as in
+ * LlResource.term). Input lines end at its last byte (with "\n" and "\r\n"
+ * a CR before the LF is dropped); every reply ends with it. */
+void ll_sim_device_set_terminator(LlSimDevice *dev, const char *term);
+
+/* Host -> device bytes. Complete lines (see ll_sim_device_set_terminator())
+ * are executed at once. @eom marks the end of a message on message-based
+ * transports: a final line without terminator is then executed too. */
 void ll_sim_device_write(LlSimDevice *dev, const guint8 *data, gsize len, gboolean eom);
 
 /* Device -> host bytes that are ready now, at most @max. Never blocks.

@@ -59,15 +59,18 @@ evb_init(LlSimDevice *dev, gpointer state, GHashTable *options, GError **error)
   const char *bench = options ? g_hash_table_lookup(options, "bench") : NULL;
   const char *site = options ? g_hash_table_lookup(options, "site") : NULL;
   const char *head = options ? g_hash_table_lookup(options, "head") : NULL;
-  e->bench = ll_bench_lookup(bench ? bench : "default");
+  if (head && !g_str_equal(head, "yes") && !g_str_equal(head, "no")) {
+    g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION, "evb: head=%s is not yes or no", head);
+    return FALSE;
+  }
+  e->bench = ll_bench_lookup(bench, error);
+  if (!e->bench)
+    return FALSE;
   e->site = site ? (guint) strtoul(site, NULL, 10) : 1;
   if (e->site < 1 || e->site > ll_bench_config(e->bench)->sites) {
     g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION, "evb: site=%s is not a site of bench %s "
                 "(it has %u)", site, bench ? bench : "default", ll_bench_config(e->bench)->sites);
-    return FALSE;
-  }
-  if (head && !g_str_equal(head, "yes") && !g_str_equal(head, "no")) {
-    g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION, "evb: head=%s is not yes or no", head);
+    g_clear_pointer(&e->bench, ll_bench_unref); /* finalize does not run after a failed init */
     return FALSE;
   }
   e->head = head && g_str_equal(head, "yes");

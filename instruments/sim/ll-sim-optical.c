@@ -43,7 +43,9 @@
  * keeps its state between sessions); *RST sets 0 dB, output off.
  *
  * Switch ("switch": a DiCon GP700 holding two 1xN switches, sections 1 and 2
- * of the bench, N = ll_bench_switch_channels()):
+ * of the bench, N = ll_bench_switch_channels(); option stuck=S, a fault: the
+ * mechanism of section S is stuck, it accepts selections without an error
+ * but stays where it is):
  *     ROUTe#:CHANnel1 A,<n>                        select channel n of section #;
  *                                                  a change settles in 20 ms
  *     ROUTe#:CHANnel1?                             "A,<n>" ("A,0": none selected yet)
@@ -82,7 +84,9 @@ bench_open(LlSimDevice *dev, GHashTable *options, LlBench **bench, GError **erro
                         "simulator option bench= needs a bench name");
     return FALSE;
   }
-  *bench = ll_bench_lookup(name ? name : "default");
+  *bench = ll_bench_lookup(name, error);
+  if (!*bench)
+    return FALSE;
   ll_sim_device_set_clock(dev, ll_bench_clock(*bench));
   return TRUE;
 }
@@ -148,7 +152,9 @@ arg_with_unit(LlSimDevice *dev, const char *args, const Unit *units, double bare
   return TRUE;
 }
 
-static const Unit wavelength_units[] = { { "NM", 1.0 }, { "UM", 1e3 }, { "M", 1e9 }, { "PM", 1e-3 }, { NULL, 0 } };
+static const Unit wavelength_units[] = {
+  { "NM", 1.0 }, { "UM", 1e3 }, { "M", 1e9 }, { "PM", 1e-3 }, { NULL, 0 },
+};
 static const Unit db_units[] = { { "DB", 1.0 }, { NULL, 0 } };
 
 static gboolean
@@ -641,12 +647,22 @@ const LlSimModel ll_sim_model_n776x = {
 
 typedef struct {
   LlBench *bench;
+  guint stuck; /* a section that does not move, 0: none */
 } SwitchState;
 
 static gboolean
 switch_init(LlSimDevice *dev, gpointer state, GHashTable *options, GError **error)
 {
   SwitchState *s = state;
+  const char *stuck = options ? g_hash_table_lookup(options, "stuck") : NULL;
+  if (stuck) {
+    if (!g_str_equal(stuck, "1") && !g_str_equal(stuck, "2")) {
+      g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION,
+                  "simulator option stuck='%s' is not a section (1 or 2)", stuck);
+      return FALSE;
+    }
+    s->stuck = (guint) (stuck[0] - '0');
+  }
   return bench_open(dev, options, &s->bench, error);
 }
 
@@ -656,7 +672,8 @@ switch_reset(LlSimDevice *dev, gpointer state)
   SwitchState *s = state;
   ll_bench_lock(s->bench);
   for (guint k = 1; k <= SWITCH_SECTIONS; k++)
-    ll_bench_switch_set(s->bench, k, 1);
+    if (k != s->stuck)
+      ll_bench_switch_set(s->bench, k, 1);
   ll_bench_unlock(s->bench);
 }
 
@@ -702,7 +719,8 @@ switch_channel(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString 
   else if (arg_route(dev, call->args, &channel) && in_range(dev, channel, 1, n)) {
     if (channel != now)
       ll_sim_device_busy(dev, SWITCH_SETTLE_US);
-    ll_bench_switch_set(s->bench, section, channel);
+    if (section != s->stuck)
+      ll_bench_switch_set(s->bench, section, channel);
   }
   ll_bench_unlock(s->bench);
 }
@@ -732,7 +750,7 @@ static const LlSimCommand switch_commands[] = {
   { NULL, NULL },
 };
 
-static const char *const switch_options[] = { "bench", NULL };
+static const char *const switch_options[] = { "bench", "stuck", NULL };
 
 const LlSimModel ll_sim_model_switch = {
   .name = "switch",

@@ -245,7 +245,9 @@ scope_init(LlSimDevice *dev, gpointer state, GHashTable *options, GError **error
 {
   Scope *s = state;
   const char *bench = options ? g_hash_table_lookup(options, "bench") : NULL;
-  s->bench = ll_bench_lookup(bench ? bench : "default");
+  s->bench = ll_bench_lookup(bench, error);
+  if (!s->bench)
+    return FALSE;
   scope_reset(dev, state);
   ll_sim_device_set_clock(dev, ll_bench_clock(s->bench));
   return TRUE;
