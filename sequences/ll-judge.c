@@ -31,18 +31,18 @@ judge_window(const LlLimit *lim, double v, LlJudgement *out)
   gboolean has_lo, has_hi, lo_x, hi_x;
   double lo, hi;
   if (lim->kind == LL_LIMIT_NOMINAL) {
-    double tol = lim->tolerance - lim->guard_band;
+    double tol = ll_unit_round(lim->tolerance - lim->guard_band);
     has_lo = has_hi = TRUE;
     lo_x = hi_x = FALSE;
-    lo = lim->nominal - tol;
-    hi = lim->nominal + tol;
+    lo = ll_unit_round(lim->nominal - tol);
+    hi = ll_unit_round(lim->nominal + tol);
   } else {
     has_lo = lim->has_min;
     has_hi = lim->has_max;
     lo_x = lim->min_exclusive;
     hi_x = lim->max_exclusive;
-    lo = lim->min + lim->guard_band;
-    hi = lim->max - lim->guard_band;
+    lo = ll_unit_round(lim->min + lim->guard_band);
+    hi = ll_unit_round(lim->max - lim->guard_band);
   }
   gboolean pass = TRUE;
   double margin = INFINITY;

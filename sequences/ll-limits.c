@@ -267,7 +267,7 @@ read_bin(Loader *l, const LlYamlNode *b)
     if (margin) {
       ll_yaml_error(c, ll_yaml_lookup_key(b, "min_margin_pct"),
                     "min_margin_pct grades passing units; remove it from a fail bin",
-                    "a fail bin has no min_margin_pct");
+                    "a fail bin takes no 'min_margin_pct'");
       ok = FALSE;
     }
     if (!prio) {
@@ -293,7 +293,7 @@ read_bin(Loader *l, const LlYamlNode *b)
     if (prio) {
       ll_yaml_error(c, ll_yaml_lookup_key(b, "priority"),
                     "priority orders failures; a pass bin uses min_margin_pct",
-                    "a pass bin has no priority");
+                    "a pass bin takes no 'priority'");
       ok = FALSE;
     }
     if (margin && ll_yaml_get_number(c, margin, "min_margin_pct", &bin->min_margin_pct)) {
@@ -367,7 +367,7 @@ read_numeric(Loader *l, const LlYamlNode *e, LlLimit *lim)
   if (ok && lim->guard_band < 0) {
     ll_yaml_error(c, gb, "a guard band tightens a limit: write it as a positive amount",
                   "guard_band %s is negative", gb->text);
-    return FALSE;
+    ok = FALSE;
   }
   if (lim->kind == LL_LIMIT_NOMINAL) {
     gboolean has_nom = FALSE, has_tol = FALSE;
@@ -384,7 +384,7 @@ read_numeric(Loader *l, const LlYamlNode *e, LlLimit *lim)
                     "tolerance %s is not above 0", tol->text);
       return FALSE;
     }
-    if (ok && lim->guard_band >= lim->tolerance) {
+    if (ok && ll_unit_round(lim->tolerance - lim->guard_band) <= 0) {
       ll_yaml_error(c, gb, "the guard band must be smaller than the tolerance",
                     "guard_band %s leaves no tolerance (%s)", gb->text, tol->text);
       return FALSE;
@@ -428,7 +428,8 @@ read_numeric(Loader *l, const LlYamlNode *e, LlLimit *lim)
                     "min and max are both %s and one is exclusive", lo->text);
       return FALSE;
     }
-    double lo_eff = lim->min + lim->guard_band, hi_eff = lim->max - lim->guard_band;
+    double lo_eff = ll_unit_round(lim->min + lim->guard_band);
+    double hi_eff = ll_unit_round(lim->max - lim->guard_band);
     if (gb && (lo_eff > hi_eff || (lo_eff == hi_eff && (lim->min_exclusive || lim->max_exclusive)))) {
       ll_yaml_error(c, gb, "the guard band is taken off both ends: make it smaller than half the window",
                     "guard_band %s closes the window %s..%s", gb->text, lo->text,
@@ -498,8 +499,10 @@ read_entry(Loader *l, const LlYamlNode *e)
     const LlYamlNode *key = ll_yaml_key(e, i);
     if (g_strv_contains(kind_keys, key->text) && !g_strv_contains(only[k], key->text)) {
       g_autofree gchar *keys = g_strjoinv(", ", (gchar **) only[k]);
-      g_autofree gchar *hint = g_strdup_printf("a %s limit takes %s", kind, keys);
-      ll_yaml_error(c, key, hint, "'%s' does not apply to a %s limit", key->text, kind);
+      g_autofree gchar *hint = g_strdup_printf("%s %s limit takes %s", k == LL_LIMIT_EQUAL ? "an" : "a",
+                                               kind, keys);
+      ll_yaml_error(c, key, hint, "'%s' does not apply to %s %s limit", key->text,
+                    k == LL_LIMIT_EQUAL ? "an" : "a", kind);
       ok = FALSE;
     }
   }
@@ -562,12 +565,17 @@ read_entry(Loader *l, const LlYamlNode *e)
                       "'pattern'", lim->name);
         ok = FALSE;
       } else if (ll_yaml_get_string(c, n, "'pattern'", &lim->pattern)) {
+        /* compiled alone first, so a mistake is reported in the pattern as written */
         g_autoptr(GError) err = NULL;
+        g_autoptr(GRegex) alone = g_regex_new(lim->pattern, 0, 0, &err);
         g_autofree gchar *anchored = g_strdup_printf("\\A(?:%s)\\z", lim->pattern);
-        lim->regex = g_regex_new(anchored, G_REGEX_OPTIMIZE, 0, &err);
+        if (alone)
+          lim->regex = g_regex_new(anchored, G_REGEX_OPTIMIZE, 0, &err);
         if (!lim->regex) {
+          const char *why = err ? strstr(err->message, "at char ") : NULL;
+          why = why && strchr(why, ':') ? strchr(why, ':') + 2 : err ? err->message : "?";
           ll_yaml_error(c, n, "Perl-compatible syntax; quote the pattern with single quotes",
-                        "bad pattern: %s", err->message);
+                        "bad pattern '%s': %s", lim->pattern, why);
           ok = FALSE;
         }
       } else {

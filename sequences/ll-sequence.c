@@ -288,9 +288,14 @@ read_per_lane(Loader *l, const LlYamlNode *n, LlStep *st)
     st->per_lane = TRUE;
     return;
   }
-  gboolean b;
-  if (!ll_yaml_get_bool(c, n, "per_lane", &b))
+  gboolean is_bool = n->kind == LL_YAML_SCALAR && !n->quoted &&
+                     (g_str_equal(n->text, "true") || g_str_equal(n->text, "false"));
+  if (!is_bool) {
+    ll_yaml_error(c, n, "per_lane: true (every lane), per_lane: [1, 2, 5], or leave it out",
+                  "per_lane must be true, false or a list of lanes, not %s", ll_yaml_describe(n));
     return;
+  }
+  gboolean b = g_str_equal(n->text, "true");
   st->per_lane = b;
   st->lanes = b ? (guint32) ((1ull << lanes) - 1) : 0;
 }

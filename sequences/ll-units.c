@@ -112,8 +112,18 @@ ll_unit_convert(double value, LlUnit from, LlUnit to, double *out, GError **erro
                 *ll_unit_name(to) ? ll_unit_name(to) : "a number without unit", why);
     return FALSE;
   }
-  *out = from == to ? value : value * units[from].factor / units[to].factor;
+  *out = from == to ? value : ll_unit_round(value * (units[from].factor / units[to].factor));
   return TRUE;
+}
+
+double
+ll_unit_round(double value)
+{
+  if (!isfinite(value) || value == 0)
+    return value;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd(buf, sizeof buf, "%.12g", value);
+  return g_ascii_strtod(buf, NULL);
 }
 
 gboolean

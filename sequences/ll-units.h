@@ -48,10 +48,18 @@ const char *const *ll_unit_names(void);
  * always TRUE when @from == @to). */
 gboolean ll_unit_convertible(LlUnit from, LlUnit to);
 
-/* Converts @value from @from to @to into *@out. Returns FALSE with a
- * message in @error (domain LL_UNIT_ERROR) when the units are not
- * convertible; *@out is then NAN. */
+/* Converts @value from @from to @to into *@out, rounded to 12 significant
+ * digits (see ll_unit_round()). Returns FALSE with a message in @error
+ * (domain LL_UNIT_ERROR) when the units are not convertible; *@out is then
+ * NAN. */
 gboolean ll_unit_convert(double value, LlUnit from, LlUnit to, double *out, GError **error);
+
+/* @value rounded to 12 significant digits. Conversions and guard bands go
+ * through it so that what they compute is the decimal number a person
+ * expects (-2.9 + 0.2 is -2.7, 0.024 % is 2.4e-4), and a value written at
+ * a limit is judged at the limit, not one binary rounding off it. No
+ * instrument resolves 12 digits. NaN and infinities are returned as is. */
+double ll_unit_round(double value);
 
 /* Why @from does not convert to @to, as a hint for a person (e.g. "dBm is
  * logarithmic and mW linear: convert explicitly, 0 dBm = 1 mW"). Free with

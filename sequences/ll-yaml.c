@@ -529,12 +529,15 @@ ll_yaml_get_uint(const LlYamlCtx *ctx, const LlYamlNode *node, const char *what,
                  guint max, guint *out)
 {
   double v;
-  if (!ll_yaml_get_number(ctx, node, what, &v))
-    return FALSE;
-  if (v != floor(v) || v < min || v > max) {
-    g_autofree gchar *hint = g_strdup_printf("a whole number from %u to %u", min, max);
-    ll_yaml_error(ctx, node, hint, "%s must be a whole number from %u to %u, not %s", what, min,
-                  max, node->text);
+  if (!ll_yaml_scalar_number(node, &v) || !isfinite(v) || v != floor(v) || v < min || v > max) {
+    g_autofree gchar *hint = node->kind == LL_YAML_SCALAR && node->quoted
+                               ? g_strdup("write the number without quotes")
+                               : g_strdup_printf("a whole number from %u to %u", min, max);
+    ll_yaml_error(ctx, node, hint, "%s must be a whole number from %u to %u, not %s%s%s%s", what,
+                  min, max, ll_yaml_scalar_number(node, &v) ? "" : ll_yaml_describe(node),
+                  ll_yaml_scalar_number(node, &v) || node->kind != LL_YAML_SCALAR || node->empty ? "" : " '",
+                  node->kind == LL_YAML_SCALAR ? node->text : "",
+                  ll_yaml_scalar_number(node, &v) || node->kind != LL_YAML_SCALAR || node->empty ? "" : "'");
     return FALSE;
   }
   *out = (guint) v;

@@ -152,6 +152,31 @@ test_calibration_page_protected(Fixture *f, gconstpointer data)
 }
 
 static void
+test_temperature_flags(Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) err = NULL;
+  g_assert_true(ll_module_power_up(f->evb, f->clock, &err));
+  guint8 lower[128];
+  g_assert_true(ll_module_read_lower(f->evb, lower, &err));
+  g_assert_cmpuint(lower[9], ==, 0); /* 25 C: no temperature flag */
+  ll_bench_lock(f->bench);
+  ll_bench_set_case_temperature(f->bench, 1, 78.0); /* inside runs ~6 C hotter: over 75 C */
+  ll_bench_unlock(f->bench);
+  gboolean interrupt = FALSE;
+  g_assert_true(ll_module_read_lower(f->evb, lower, &err));
+  g_assert_cmpuint(lower[9] & (LL_CMIS_FLAG_TEMP_HIGH_ALARM | LL_CMIS_FLAG_TEMP_HIGH_WARNING), ==,
+                   LL_CMIS_FLAG_TEMP_HIGH_ALARM | LL_CMIS_FLAG_TEMP_HIGH_WARNING);
+  g_assert_cmpfloat(ll_cmis_decode_temperature((guint16) (lower[14] << 8 | lower[15])), >, 75.0);
+  /* latched: the flag stays until read, then comes back while the cause stays */
+  ll_bench_lock(f->bench);
+  ll_bench_set_case_temperature(f->bench, 1, 25.0);
+  ll_bench_unlock(f->bench);
+  g_assert_true(ll_module_read_lower(f->evb, lower, &err));
+  g_assert_cmpuint(lower[9], ==, 0);
+  g_assert_true(ll_evb_interrupt(f->evb, &interrupt, &err));
+}
+
+static void
 test_empty_fixture(Fixture *f, gconstpointer data)
 {
   ll_bench_remove(f->bench, 1);
@@ -204,6 +229,7 @@ main(int argc, char **argv)
   ADD("/module/activate", test_activate_lights_lanes);
   ADD("/module/calibration-page", test_calibration_page_protected);
   ADD("/module/empty-fixture", test_empty_fixture);
+  ADD("/module/temperature-flags", test_temperature_flags);
   g_test_add_func("/module/flaky-bus", test_flaky_bus);
   g_test_add_func("/module/wrong-protocol", test_wrong_protocol);
   return g_test_run();

@@ -287,8 +287,25 @@ refresh(LlModuleSim *m)
   const LlTwin *t = &m->twin;
   double internal_c = m->case_c + (m->state == LL_CMIS_MODULE_READY ? t->temp_rise_c : 1.0);
   double vcc = m->supply_v - (m->state == LL_CMIS_MODULE_READY ? t->vcc_drop_v : 0.005);
-  ll_cmis_set_module_monitors(m->img, internal_c + t->temp_mon_error_c + 0.05 * (g_rand_double(m->rand) - 0.5), vcc);
+  double temp_mon = internal_c + t->temp_mon_error_c + 0.05 * (g_rand_double(m->rand) - 0.5);
+  ll_cmis_set_module_monitors(m->img, temp_mon, vcc);
   guint8 *lower = ll_cmis_image_edit_lower(m->img);
+  /* latched temperature and Vcc flags against the module's own thresholds */
+  LlCmisThresholds th;
+  if (ll_cmis_decode_thresholds(m->img, &th, NULL)) {
+    guint8 f = 0;
+    f |= temp_mon > th.temperature_c.high_alarm ? LL_CMIS_FLAG_TEMP_HIGH_ALARM : 0;
+    f |= temp_mon < th.temperature_c.low_alarm ? LL_CMIS_FLAG_TEMP_LOW_ALARM : 0;
+    f |= temp_mon > th.temperature_c.high_warning ? LL_CMIS_FLAG_TEMP_HIGH_WARNING : 0;
+    f |= temp_mon < th.temperature_c.low_warning ? LL_CMIS_FLAG_TEMP_LOW_WARNING : 0;
+    f |= vcc > th.vcc_v.high_alarm ? LL_CMIS_FLAG_VCC_HIGH_ALARM : 0;
+    f |= vcc < th.vcc_v.low_alarm ? LL_CMIS_FLAG_VCC_LOW_ALARM : 0;
+    f |= vcc > th.vcc_v.high_warning ? LL_CMIS_FLAG_VCC_HIGH_WARNING : 0;
+    f |= vcc < th.vcc_v.low_warning ? LL_CMIS_FLAG_VCC_LOW_WARNING : 0;
+    lower[9] |= f;
+    if (f)
+      m->interrupt = TRUE;
+  }
   lower[3] = (guint8) ((lower[3] & ~0x01) | (m->interrupt ? 0 : 1));
   const guint8 *cal = ll_cmis_image_get_page(m->img, 0, LL_MODULE_CAL_PAGE);
   const guint8 *p10 = ll_cmis_image_get_page(m->img, 0, 0x10);
