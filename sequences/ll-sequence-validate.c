@@ -48,6 +48,13 @@ closest_hint(const char *word, const char *const *known, const char *what, const
   return g_strdup_printf("%s: %s", what, list);
 }
 
+/* "a bert", "an attenuator". Static storage is not needed: the article only. */
+static const char *
+article(const char *word)
+{
+  return strchr("aeiouAEIOU", word[0]) ? "an" : "a";
+}
+
 static void
 param_free(gpointer p)
 {
@@ -175,7 +182,8 @@ check_roles(Check *c, LlStep *st)
       g_autofree gchar *list = spec->roles ? g_strjoinv(", ", (gchar **) spec->roles) : g_strdup("");
       g_autofree gchar *hint = *list ? g_strdup_printf("it needs: %s", list)
                                      : g_strdup("it needs no instrument: remove 'uses'");
-      error_at(c, u->line, u->column, hint, "action '%s' does not use a %s", spec->name, u->klass);
+      error_at(c, u->class_line, u->class_column, hint, "action '%s' does not use %s %s",
+               spec->name, article(u->klass), u->klass);
       ok = FALSE;
     }
   }
@@ -191,14 +199,18 @@ check_roles(Check *c, LlStep *st)
         for (guint i = 0; i < c->seq->roles->len; i++) {
           const LlRole *o = c->seq->roles->pdata[i];
           if (g_str_equal(o->klass, *k))
-            g_string_append_printf(hint, "%s%s", hint->len ? ", " : "the sequence's roles of class "
-                                   "which are: ", o->name);
+            g_string_append_printf(hint, "%s%s", hint->len ? ", " : "roles of class ", o->name);
         }
-        if (!hint->len)
+        if (hint->len)
+          g_string_insert(hint, strlen("roles of class "), *k), g_string_insert(hint, strlen("roles of class ") + strlen(*k), ": ");
+        else
           g_string_printf(hint, "declare it under instruments: e.g. %s: %s", chosen->name, *k);
-        error_at(c, chosen->line, chosen->column, hint->str,
-                 r ? "role '%s' is a %s, not a %s" : "no role '%s' of class %s%s", chosen->name,
-                 r ? r->klass : *k, r ? *k : " is declared");
+        if (r)
+          error_at(c, chosen->line, chosen->column, hint->str, "role '%s' is %s %s, not %s %s",
+                   chosen->name, article(r->klass), r->klass, article(*k), *k);
+        else
+          error_at(c, chosen->line, chosen->column, hint->str, "the sequence declares no role '%s'",
+                   chosen->name);
         g_string_free(hint, TRUE);
         ok = FALSE;
       } else {
@@ -217,8 +229,8 @@ check_roles(Check *c, LlStep *st)
     } else if (matching->len == 0) {
       g_autofree gchar *hint = g_strdup_printf("declare one under instruments: e.g. %s: %s", *k, *k);
       error_at(c, st->action_line, st->action_column, hint,
-               "action '%s' needs a %s, and the sequence declares no role of that class",
-               spec->name, *k);
+               "action '%s' needs %s %s, and the sequence declares no role of that class",
+               spec->name, article(*k), *k);
       ok = FALSE;
     } else {
       g_ptr_array_add(matching, NULL);
@@ -226,7 +238,8 @@ check_roles(Check *c, LlStep *st)
       g_autofree gchar *hint = g_strdup_printf("say which in the step: uses: { %s: %s }", *k,
                                                (char *) matching->pdata[0]);
       error_at(c, st->action_line, st->action_column, hint,
-               "action '%s' needs a %s and the sequence has several (%s)", spec->name, *k, list);
+               "action '%s' needs %s %s and the sequence has several (%s)", spec->name,
+               article(*k), *k, list);
       ok = FALSE;
     }
   }
@@ -243,10 +256,12 @@ check_limits(Check *c, LlStep *st)
   for (guint i = 0; i < st->limits->len; i++) {
     const LlStepLimit *sl = st->limits->pdata[i];
     g_hash_table_add(c->used_limits, sl->limit);
+    gboolean missing = FALSE;
     for (guint t = 0; t < c->n_tables; t++) {
       const LlLimitsTable *tab = c->tables[t];
       if (ll_limits_has(tab, sl->limit))
         continue;
+      missing = TRUE;
       g_autoptr(GPtrArray) names = g_ptr_array_new();
       for (guint e = 0; e < tab->entries->len; e++) {
         const char *name = ((LlLimit *) tab->entries->pdata[e])->name;
@@ -259,9 +274,12 @@ check_limits(Check *c, LlStep *st)
       error_at(c, sl->line, sl->column, hint, "limit '%s' is not in limits table '%s' (%s)",
                sl->limit, tab->id, tab->path);
     }
-    if (!spec)
+    /* a mistyped name in the short form is one mistake: reported once, above */
+    if (!spec || (missing && !sl->measurement_line))
       continue;
     const LlMeasurementSpec *m = ll_action_spec_measurement(spec, sl->measurement);
+    guint mline = sl->measurement_line ? sl->measurement_line : sl->line;
+    guint mcol = sl->measurement_line ? sl->measurement_column : sl->column;
     if (!m) {
       g_autoptr(GPtrArray) names = g_ptr_array_new();
       for (const LlMeasurementSpec *x = spec->measurements; x && x->name; x++)
@@ -272,8 +290,8 @@ check_limits(Check *c, LlStep *st)
       g_autofree gchar *what = g_strdup_printf("'%s' measures", spec->name);
       g_autofree gchar *hint = closest_hint(sl->measurement, (const char *const *) names->pdata,
                                             what, none);
-      error_at(c, sl->line, sl->column, hint, "action '%s' produces no measurement '%s'",
-               spec->name, sl->measurement);
+      error_at(c, mline, mcol, hint, "action '%s' produces no measurement '%s'", spec->name,
+               sl->measurement);
       continue;
     }
     for (guint t = 0; t < c->n_tables; t++) {

@@ -179,6 +179,8 @@ read_roles(Loader *l, const LlYamlNode *map)
     r->klass = g_steal_pointer(&klass);
     r->line = k->line;
     r->column = k->column;
+    r->class_line = v->line;
+    r->class_column = v->column;
     g_ptr_array_add(l->s->roles, r);
   }
 }
@@ -322,6 +324,8 @@ read_step_limits(Loader *l, const LlYamlNode *n, LlStep *st)
                  ll_yaml_get_string(c, meas, "'measurement'", &sl->measurement)) {
         sl->line = lim->line;
         sl->column = lim->column;
+        sl->measurement_line = meas->line;
+        sl->measurement_column = meas->column;
         g_ptr_array_add(st->limits, g_steal_pointer(&sl));
       }
     } else if (ll_yaml_get_string(c, item, "a limit name", &sl->limit)) {
@@ -426,6 +430,8 @@ read_step(Loader *l, const LlYamlNode *n, LlStepGroup group)
       u->name = g_steal_pointer(&role);
       u->line = r->line;
       u->column = r->column;
+      u->class_line = k->line;
+      u->class_column = k->column;
       g_ptr_array_add(st->uses, u);
     }
 }

@@ -21,6 +21,7 @@ typedef struct {
   gchar *name;
   gchar *klass;           /* instrument class: "power-meter", ... */
   guint line, column;     /* the role name */
+  guint class_line, class_column; /* the class */
 } LlRole;
 
 typedef struct {
@@ -33,7 +34,8 @@ typedef struct {
 typedef struct {
   gchar *limit;           /* the limit's name in the limits table */
   gchar *measurement;     /* the action's measurement it judges (same as limit unless given) */
-  guint line, column;
+  guint line, column;     /* the limit name */
+  guint measurement_line, measurement_column; /* when given apart; else 0 */
 } LlStepLimit;
 
 typedef enum {

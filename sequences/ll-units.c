@@ -93,7 +93,7 @@ ll_unit_mismatch_hint(LlUnit from, LlUnit to)
   if ((da == DIM_POWER_LOG && db == DIM_POWER) || (da == DIM_POWER && db == DIM_POWER_LOG))
     return g_strdup_printf("%s is logarithmic and %s linear: they are never converted implicitly "
                            "(0 dBm = 1 mW); use the same unit on both sides",
-                           a, b);
+                           da == DIM_POWER_LOG ? a : b, da == DIM_POWER_LOG ? b : a);
   if ((da == DIM_POWER_LOG && db == DIM_RATIO_LOG) || (da == DIM_RATIO_LOG && db == DIM_POWER_LOG))
     return g_strdup_printf("dBm is an absolute power and dB a ratio (%s vs %s): they measure "
                            "different things",
