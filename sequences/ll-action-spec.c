@@ -118,7 +118,8 @@ ll_param_check_value(const LlParamSpec *param, const LlValue *value, LlValue *ou
       goto fail;
     }
     if (!param->unit && unit) {
-      h = g_strdup_printf("write the number alone, e.g. %s: %g", name, v);
+      g_autofree gchar *alone = format_number(v, LL_UNIT_NONE);
+      h = g_strdup_printf("write the number alone, e.g. %s: %s", name, alone);
       g_set_error(error, LL_SEQUENCE_ERROR, LL_SEQUENCE_ERROR_TYPE,
                   "'%s' takes a number without unit, not '%s'", name, shown);
       goto fail;

@@ -1,5 +1,6 @@
-/* ll-judge.c: judging a value against a limit, and choosing a unit's bin
- * (see ll-limits.h; the rules are in docs/sequence-format.md).
+/* ll-judge.c: using a loaded limits table: temperature corners, the limit
+ * in effect for a unit, judging a value against it, and choosing a unit's
+ * bin (see ll-limits.h; the rules are in docs/sequence-format.md).
  *
  * Every comparison is written so that NaN fails: a bound passes only when
  * the comparison that says "inside" is true, and every comparison with NaN
@@ -8,6 +9,117 @@
 #include "ll-action-spec.h"
 
 #include <math.h>
+#include <string.h>
+
+gboolean
+ll_corner_parse(const char *text, LlCorner *out)
+{
+  static const struct { const char *name; LlCornerKind kind; } names[] = {
+    { "room", LL_CORNER_ROOM }, { "hot", LL_CORNER_HOT }, { "cold", LL_CORNER_COLD },
+    { "any", LL_CORNER_ANY },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+    if (g_str_equal(text, names[i].name)) {
+      *out = (LlCorner) { names[i].kind, 0 };
+      return TRUE;
+    }
+  double v;
+  LlUnit unit;
+  if (ll_quantity_parse(text, &v, &unit, NULL) && (unit == LL_UNIT_NONE || unit == LL_UNIT_C) &&
+      v >= -100 && v <= 200) {
+    *out = (LlCorner) { LL_CORNER_TEMPERATURE, v };
+    return TRUE;
+  }
+  return FALSE;
+}
+
+gchar *
+ll_corner_format(const LlCorner *corner)
+{
+  switch (corner->kind) {
+  case LL_CORNER_HOT:
+    return g_strdup("hot");
+  case LL_CORNER_COLD:
+    return g_strdup("cold");
+  case LL_CORNER_ANY:
+    return g_strdup("any");
+  case LL_CORNER_TEMPERATURE: {
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    return g_strdup_printf("%s C", g_ascii_formatd(buf, sizeof buf, "%g", corner->temperature_c));
+  }
+  case LL_CORNER_ROOM:
+  default:
+    return g_strdup("room");
+  }
+}
+
+gboolean
+ll_corner_equal(const LlCorner *a, const LlCorner *b)
+{
+  return a->kind == b->kind && (a->kind != LL_CORNER_TEMPERATURE || a->temperature_c == b->temperature_c);
+}
+
+guint
+ll_limit_specificity(const LlLimit *limit)
+{
+  return (limit->part_numbers ? 4 : 0) + (limit->corner.kind != LL_CORNER_ANY ? 2 : 0) +
+         (limit->lanes ? 1 : 0);
+}
+
+const LlLimitsTable *
+ll_limits_table_for_part(const LlLimitsTable *const *tables, guint n_tables,
+                         const char *part_number)
+{
+  for (guint i = 0; i < n_tables; i++)
+    if (g_strv_contains((const char *const *) tables[i]->part_numbers, part_number))
+      return tables[i];
+  return NULL;
+}
+
+gboolean
+ll_limits_has(const LlLimitsTable *table, const char *name)
+{
+  for (guint i = 0; i < table->entries->len; i++)
+    if (g_str_equal(((LlLimit *) table->entries->pdata[i])->name, name))
+      return TRUE;
+  return FALSE;
+}
+
+const LlBin *
+ll_limits_bin(const LlLimitsTable *table, guint number)
+{
+  for (guint i = 0; i < table->bins->len; i++)
+    if (((LlBin *) table->bins->pdata[i])->number == number)
+      return table->bins->pdata[i];
+  return NULL;
+}
+
+const LlLimit *
+ll_limits_lookup(const LlLimitsTable *table, const char *name, const char *part_number, guint lane,
+                 const LlCorner *corner)
+{
+  static const LlCorner room = { LL_CORNER_ROOM, 0 };
+  if (!corner)
+    corner = &room;
+  if (part_number && !g_strv_contains((const char *const *) table->part_numbers, part_number))
+    return NULL;
+  const LlLimit *best = NULL;
+  for (guint i = 0; i < table->entries->len; i++) {
+    const LlLimit *lim = table->entries->pdata[i];
+    if (!g_str_equal(lim->name, name))
+      continue;
+    if (lim->part_numbers &&
+        (!part_number || !g_strv_contains((const char *const *) lim->part_numbers, part_number)))
+      continue;
+    if (lim->lanes && (lane == 0 || lane > 32 || !(lim->lanes & (1u << (lane - 1)))))
+      continue;
+    if (lim->corner.kind != LL_CORNER_ANY && !ll_corner_equal(&lim->corner, corner))
+      continue;
+    if (!best || ll_limit_specificity(lim) > ll_limit_specificity(best))
+      best = lim;
+  }
+  return best;
+}
 
 static gboolean
 judge_error(LlJudgement *out, GError **error, const char *fmt, ...) G_GNUC_PRINTF(3, 4);

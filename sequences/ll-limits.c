@@ -1,5 +1,5 @@
-/* ll-limits.c: loading and checking a limits table, and finding the limit
- * in effect (see ll-limits.h; the format is docs/sequence-format.md).
+/* ll-limits.c: loading and checking a limits table (see ll-limits.h; the
+ * format is docs/sequence-format.md; using a table is ll-judge.c).
  *
  * Loading reads the positioned YAML tree section by section and reports
  * every problem it finds rather than the first; a section that is wrong in
@@ -14,52 +14,6 @@
 
 #include <math.h>
 #include <string.h>
-
-gboolean
-ll_corner_parse(const char *text, LlCorner *out)
-{
-  static const struct { const char *name; LlCornerKind kind; } names[] = {
-    { "room", LL_CORNER_ROOM }, { "hot", LL_CORNER_HOT }, { "cold", LL_CORNER_COLD },
-    { "any", LL_CORNER_ANY },
-  };
-  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
-    if (g_str_equal(text, names[i].name)) {
-      *out = (LlCorner) { names[i].kind, 0 };
-      return TRUE;
-    }
-  double v;
-  LlUnit unit;
-  if (ll_quantity_parse(text, &v, &unit, NULL) && (unit == LL_UNIT_NONE || unit == LL_UNIT_C) &&
-      v >= -100 && v <= 200) {
-    *out = (LlCorner) { LL_CORNER_TEMPERATURE, v };
-    return TRUE;
-  }
-  return FALSE;
-}
-
-gchar *
-ll_corner_format(const LlCorner *corner)
-{
-  switch (corner->kind) {
-  case LL_CORNER_HOT:
-    return g_strdup("hot");
-  case LL_CORNER_COLD:
-    return g_strdup("cold");
-  case LL_CORNER_ANY:
-    return g_strdup("any");
-  case LL_CORNER_TEMPERATURE:
-    return g_strdup_printf("%g C", corner->temperature_c);
-  case LL_CORNER_ROOM:
-  default:
-    return g_strdup("room");
-  }
-}
-
-static gboolean
-corner_equal(const LlCorner *a, const LlCorner *b)
-{
-  return a->kind == b->kind && (a->kind != LL_CORNER_TEMPERATURE || a->temperature_c == b->temperature_c);
-}
 
 const char *
 ll_limit_kind_name(LlLimitKind kind)
@@ -641,12 +595,6 @@ strv_intersect(const GStrv a, const GStrv b)
   return FALSE;
 }
 
-static guint
-specificity(const LlLimit *lim)
-{
-  return (lim->part_numbers ? 4 : 0) + (lim->corner.kind != LL_CORNER_ANY ? 2 : 0) + (lim->lanes ? 1 : 0);
-}
-
 /* Entries sharing a name: one unit and kind; no two that could tie. */
 static void
 check_families(Loader *l)
@@ -670,10 +618,10 @@ check_families(Loader *l)
         break;
       }
       gboolean corners = a->corner.kind == LL_CORNER_ANY || b->corner.kind == LL_CORNER_ANY ||
-                         corner_equal(&a->corner, &b->corner);
+                         ll_corner_equal(&a->corner, &b->corner);
       gboolean lanes = !a->lanes || !b->lanes || (a->lanes & b->lanes);
       if (corners && lanes && strv_intersect(a->part_numbers, b->part_numbers) &&
-          specificity(a) == specificity(b)) {
+          ll_limit_specificity(a) == ll_limit_specificity(b)) {
         g_autofree gchar *hint = g_strdup_printf("the entry at line %u applies to the same units; "
                                                  "make their part numbers, lanes or corners "
                                                  "disjoint",
@@ -744,49 +692,4 @@ ll_limits_load(const char *path, LlDiagList *diags, GError **error)
     return NULL;
   }
   return ll_limits_load_data(path, text, len, diags, error);
-}
-
-gboolean
-ll_limits_has(const LlLimitsTable *table, const char *name)
-{
-  for (guint i = 0; i < table->entries->len; i++)
-    if (g_str_equal(((LlLimit *) table->entries->pdata[i])->name, name))
-      return TRUE;
-  return FALSE;
-}
-
-const LlBin *
-ll_limits_bin(const LlLimitsTable *table, guint number)
-{
-  for (guint i = 0; i < table->bins->len; i++)
-    if (((LlBin *) table->bins->pdata[i])->number == number)
-      return table->bins->pdata[i];
-  return NULL;
-}
-
-const LlLimit *
-ll_limits_lookup(const LlLimitsTable *table, const char *name, const char *part_number, guint lane,
-                 const LlCorner *corner)
-{
-  static const LlCorner room = { LL_CORNER_ROOM, 0 };
-  if (!corner)
-    corner = &room;
-  if (part_number && !g_strv_contains((const char *const *) table->part_numbers, part_number))
-    return NULL;
-  const LlLimit *best = NULL;
-  for (guint i = 0; i < table->entries->len; i++) {
-    const LlLimit *lim = table->entries->pdata[i];
-    if (!g_str_equal(lim->name, name))
-      continue;
-    if (lim->part_numbers &&
-        (!part_number || !g_strv_contains((const char *const *) lim->part_numbers, part_number)))
-      continue;
-    if (lim->lanes && (lane == 0 || lane > 32 || !(lim->lanes & (1u << (lane - 1)))))
-      continue;
-    if (lim->corner.kind != LL_CORNER_ANY && !corner_equal(&lim->corner, corner))
-      continue;
-    if (!best || specificity(lim) > specificity(best))
-      best = lim;
-  }
-  return best;
 }

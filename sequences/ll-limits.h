@@ -43,6 +43,8 @@ typedef struct {
 gboolean ll_corner_parse(const char *text, LlCorner *out);
 /* "room", "hot", "85 C"... Free with g_free(). */
 gchar *ll_corner_format(const LlCorner *corner);
+/* TRUE when @a and @b are the same corner (any is only equal to any). */
+gboolean ll_corner_equal(const LlCorner *a, const LlCorner *b);
 
 typedef struct {
   gchar *name;
@@ -132,6 +134,15 @@ const LlBin *ll_limits_bin(const LlLimitsTable *table, guint number);
  * (NULL @part_number: only entries for every part number apply). */
 const LlLimit *ll_limits_lookup(const LlLimitsTable *table, const char *name,
                                 const char *part_number, guint lane, const LlCorner *corner);
+
+/* How specific @limit is, as lookup ranks entries: 4 when it names part
+ * numbers, + 2 when it names a corner (not any), + 1 when it names lanes. */
+guint ll_limit_specificity(const LlLimit *limit);
+
+/* Of @n_tables tables, the one that applies to @part_number, or NULL.
+ * (Validation refuses two tables of one sequence sharing a part number.) */
+const LlLimitsTable *ll_limits_table_for_part(const LlLimitsTable *const *tables, guint n_tables,
+                                              const char *part_number);
 
 typedef enum {
   LL_VERDICT_PASS,

@@ -48,7 +48,7 @@ closest_hint(const char *word, const char *const *known, const char *what, const
   return g_strdup_printf("%s: %s", what, list);
 }
 
-/* "a bert", "an attenuator". Static storage is not needed: the article only. */
+/* The article for a class name: "a bert", "an attenuator", "an evb". */
 static const char *
 article(const char *word)
 {
@@ -195,23 +195,23 @@ check_roles(Check *c, LlStep *st)
     if (chosen) {
       const LlRole *r = find_role(c->seq->roles, chosen->name);
       if (!r || !g_str_equal(r->klass, *k)) {
-        GString *hint = g_string_new(NULL);
+        g_autoptr(GPtrArray) same = g_ptr_array_new();
         for (guint i = 0; i < c->seq->roles->len; i++) {
           const LlRole *o = c->seq->roles->pdata[i];
           if (g_str_equal(o->klass, *k))
-            g_string_append_printf(hint, "%s%s", hint->len ? ", " : "roles of class ", o->name);
+            g_ptr_array_add(same, o->name);
         }
-        if (hint->len)
-          g_string_insert(hint, strlen("roles of class "), *k), g_string_insert(hint, strlen("roles of class ") + strlen(*k), ": ");
-        else
-          g_string_printf(hint, "declare it under instruments: e.g. %s: %s", chosen->name, *k);
+        g_ptr_array_add(same, NULL);
+        g_autofree gchar *names = g_strjoinv(", ", (gchar **) same->pdata);
+        g_autofree gchar *hint = *names ? g_strdup_printf("roles of class %s: %s", *k, names)
+                                        : g_strdup_printf("declare it under instruments: e.g. "
+                                                          "%s: %s", chosen->name, *k);
         if (r)
-          error_at(c, chosen->line, chosen->column, hint->str, "role '%s' is %s %s, not %s %s",
+          error_at(c, chosen->line, chosen->column, hint, "role '%s' is %s %s, not %s %s",
                    chosen->name, article(r->klass), r->klass, article(*k), *k);
         else
-          error_at(c, chosen->line, chosen->column, hint->str, "the sequence declares no role '%s'",
+          error_at(c, chosen->line, chosen->column, hint, "the sequence declares no role '%s'",
                    chosen->name);
-        g_string_free(hint, TRUE);
         ok = FALSE;
       } else {
         g_ptr_array_add(roles, g_strdup(r->name));

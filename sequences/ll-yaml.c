@@ -36,6 +36,8 @@ node_new(LlYamlKind kind, guint line, guint column)
 
 typedef struct {
   const char *file;
+  const char *text; /* the input, to quote a tag as written */
+  gsize len;
   LlDiagList *diags;
   GPtrArray *stack; /* of LlYamlNode*, borrowed: the collections being filled */
   LlYamlNode *root;
@@ -145,15 +147,17 @@ builder_event(Builder *b, struct fy_event *e)
   }
   struct fy_token *tag = fy_event_get_tag_token(e);
   if (tag) {
-    const struct fy_mark *m = fy_token_start_mark(tag);
-    size_t len = 0;
-    const char *t = fy_token_get_text(tag, &len);
+    const struct fy_mark *m = fy_token_start_mark(tag), *end = fy_token_end_mark(tag);
+    gsize from = m ? m->input_pos : 0, to = end ? end->input_pos : from;
+    if (to > b->len || from > to)
+      from = to = 0;
     builder_error(b, m ? (guint) m->line + 1 : 0, m ? (guint) m->column + 1 : 0,
                   "remove the tag; quote a value to make it a string",
-                  "YAML tags such as '%.*s' are not supported", (int) len, t ? t : "");
+                  "YAML tags such as '%.*s' are not supported", (int) (to - from), b->text + from);
   }
   mark_pos(b, e, &line, &col);
   if (e->type == FYET_ALIAS) {
+    col -= col > 1; /* the mark is on the name, after the '*' */
     builder_error(b, line, col, "write the value out in full",
                   "aliases (*name) are not supported");
     LlYamlNode *n = node_new(LL_YAML_SCALAR, line, col);
@@ -230,7 +234,7 @@ ll_yaml_parse(const char *file, const char *text, gsize len, LlDiagList *diags)
   g_assert(fyp);
   fy_parser_set_string(fyp, text, len);
 
-  Builder b = { .file = file, .diags = diags, .stack = g_ptr_array_new() };
+  Builder b = { .file = file, .text = text, .len = len, .diags = diags, .stack = g_ptr_array_new() };
   struct fy_event *e;
   gboolean go_on = TRUE;
   while (go_on && (e = fy_parser_parse(fyp))) {
@@ -375,12 +379,11 @@ scalar_bool(const LlYamlNode *node, gboolean *out)
   if (node->kind != LL_YAML_SCALAR || node->quoted)
     return FALSE;
   static const char *const yes[] = { "true", "True", "TRUE" }, *const no[] = { "false", "False", "FALSE" };
-  for (guint i = 0; i < G_N_ELEMENTS(yes); i++) {
-    if (g_str_equal(node->text, yes[i]))
-      return *out = TRUE, TRUE;
-    if (g_str_equal(node->text, no[i]))
-      return *out = FALSE, TRUE;
-  }
+  for (guint i = 0; i < G_N_ELEMENTS(yes); i++)
+    if (g_str_equal(node->text, yes[i]) || g_str_equal(node->text, no[i])) {
+      *out = g_str_equal(node->text, yes[i]);
+      return TRUE;
+    }
   return FALSE;
 }
 

@@ -1,0 +1,639 @@
+/* ll-engine.c: the test engine (see ll-engine.h).
+ *
+ * A run walks the sequence's steps in order (setup, main, cleanup). A
+ * per-lane step of a lane action is one call per lane; any other step is one
+ * call. A call leases the instruments of its action's roles, runs the action
+ * up to 1 + retries times until it passes, then judges what it reported: a
+ * value that a step limit names is looked up in the limits tables for the
+ * unit's part number, its lane and the corner, and judged; a limit the step
+ * names that got no value is an ERROR, never a silent pass. After an ERROR,
+ * or a FAIL of a step whose on_fail is stop, or an abort, the remaining setup
+ * and main steps are skipped; cleanup steps always run. */
+#include "ll-engine.h"
+
+#include <math.h>
+#include <string.h>
+
+struct _LlEngine {
+  LlStation *station;
+  const LlSequence *seq;
+  GPtrArray *tables;
+  GArray *listeners; /* of Listener */
+  LlCorner corner;
+};
+
+typedef struct {
+  LlEventFunc func;
+  gpointer data;
+} Listener;
+
+struct _LlActionContext {
+  LlEngine *engine;
+  LlRunResult *run;
+  const LlStep *step;
+  guint lane;
+  guint32 lanes;
+  GCancellable *cancel;
+  LlInstrument *by_class[LL_CLASS_COUNT];
+  guint attempt;
+  GPtrArray *reported;  /* of LlMeasurement*: this attempt's values (owned) */
+  LlStepResult *result;
+};
+
+/* ---- names and results ---- */
+
+const char *
+ll_outcome_name(LlOutcome o)
+{
+  static const char *const names[] = { "PASS", "FAIL", "ERROR", "ABORTED", "INCOMPLETE" };
+  return o < G_N_ELEMENTS(names) ? names[o] : "?";
+}
+
+const char *
+ll_step_verdict_name(LlStepVerdict v)
+{
+  static const char *const names[] = { "pass", "fail", "error", "skipped" };
+  return v < G_N_ELEMENTS(names) ? names[v] : "?";
+}
+
+static void
+measurement_free(gpointer p)
+{
+  LlMeasurement *m = p;
+  g_free(m->step_id);
+  g_free(m->name);
+  g_free(m->limit_name);
+  ll_value_clear(&m->value);
+  g_free(m);
+}
+
+static void
+step_result_free(gpointer p)
+{
+  LlStepResult *s = p;
+  g_free(s->step_id);
+  g_free(s->message);
+  g_ptr_array_unref(s->notes);
+  g_free(s);
+}
+
+void
+ll_run_result_free(LlRunResult *r)
+{
+  if (!r)
+    return;
+  g_free(r->serial);
+  g_free(r->message);
+  g_hash_table_unref(r->unit_info);
+  g_ptr_array_unref(r->measurements);
+  g_ptr_array_unref(r->steps);
+  g_clear_pointer(&r->started_utc, g_date_time_unref);
+  g_free(r);
+}
+
+/* ---- the engine ---- */
+
+LlEngine *
+ll_engine_new(LlStation *station, const LlSequence *seq, GPtrArray *tables)
+{
+  LlEngine *e = g_new0(LlEngine, 1);
+  e->station = station;
+  e->seq = seq;
+  e->tables = g_ptr_array_ref(tables);
+  e->listeners = g_array_new(FALSE, FALSE, sizeof(Listener));
+  e->corner.kind = LL_CORNER_ROOM;
+  return e;
+}
+
+void
+ll_engine_free(LlEngine *e)
+{
+  if (!e)
+    return;
+  g_ptr_array_unref(e->tables);
+  g_array_unref(e->listeners);
+  g_free(e);
+}
+
+void
+ll_engine_add_listener(LlEngine *e, LlEventFunc func, gpointer user_data)
+{
+  Listener l = { func, user_data };
+  g_array_append_val(e->listeners, l);
+}
+
+void
+ll_engine_set_corner(LlEngine *e, const LlCorner *corner)
+{
+  e->corner = *corner;
+}
+
+static void
+emit(LlEngine *e, LlEvent *ev)
+{
+  for (guint i = 0; i < e->listeners->len; i++) {
+    Listener *l = &g_array_index(e->listeners, Listener, i);
+    l->func(ev, l->data);
+  }
+}
+
+/* Lanes of the product the step covers. */
+static guint32
+step_lanes(const LlEngine *e, const LlStep *step)
+{
+  guint32 all = e->seq->lanes >= 32 ? 0xFFFFFFFFu : (1u << e->seq->lanes) - 1;
+  return step->per_lane ? step->lanes & all : all;
+}
+
+/* ---- the action context ---- */
+
+const LlValue *
+ll_action_param(LlActionContext *ctx, const char *name)
+{
+  for (guint i = 0; ctx->step->resolved && i < ctx->step->resolved->len; i++) {
+    const LlParam *p = ctx->step->resolved->pdata[i];
+    if (g_str_equal(p->name, name))
+      return &p->value;
+  }
+  return NULL;
+}
+
+double
+ll_action_param_number(LlActionContext *ctx, const char *name)
+{
+  const LlValue *v = ll_action_param(ctx, name);
+  return v && v->type == LL_VALUE_NUMBER ? v->number : NAN;
+}
+
+const char *
+ll_action_param_string(LlActionContext *ctx, const char *name)
+{
+  const LlValue *v = ll_action_param(ctx, name);
+  return v && v->type == LL_VALUE_STRING ? v->text : NULL;
+}
+
+gboolean
+ll_action_param_boolean(LlActionContext *ctx, const char *name)
+{
+  const LlValue *v = ll_action_param(ctx, name);
+  return v && v->type == LL_VALUE_BOOLEAN && v->boolean;
+}
+
+guint
+ll_action_lane(LlActionContext *ctx)
+{
+  return ctx->lane;
+}
+
+guint32
+ll_action_lanes(LlActionContext *ctx)
+{
+  return ctx->lanes;
+}
+
+guint
+ll_action_lane_count(LlActionContext *ctx)
+{
+  return ctx->engine->seq->lanes;
+}
+
+guint
+ll_action_site(LlActionContext *ctx)
+{
+  return ctx->run->site;
+}
+
+const char *
+ll_action_serial(LlActionContext *ctx)
+{
+  return ctx->run->serial;
+}
+
+LlClock *
+ll_action_clock(LlActionContext *ctx)
+{
+  return ll_station_get_clock(ctx->engine->station);
+}
+
+gboolean
+ll_action_cancelled(LlActionContext *ctx)
+{
+  return ctx->cancel && g_cancellable_is_cancelled(ctx->cancel);
+}
+
+LlInstrument *
+ll_action_instrument(LlActionContext *ctx, LlInstrumentClass klass)
+{
+  return klass < LL_CLASS_COUNT ? ctx->by_class[klass] : NULL;
+}
+
+LlEvb *
+ll_action_evb(LlActionContext *ctx)
+{
+  LlInstrument *inst = ctx->by_class[LL_CLASS_EVB];
+  return inst ? ll_instrument_evb(inst) : NULL;
+}
+
+static LlMeasurement *
+report(LlActionContext *ctx, const char *name, guint lane)
+{
+  LlMeasurement *m = g_new0(LlMeasurement, 1);
+  m->step_id = g_strdup(ctx->step->id);
+  m->group = ctx->step->group;
+  m->name = g_strdup(name);
+  m->lane = lane;
+  m->attempt = ctx->attempt;
+  m->time_us = ll_clock_now(ll_action_clock(ctx));
+  m->judgement.verdict = LL_VERDICT_PASS;
+  m->judgement.value = m->judgement.margin = m->judgement.margin_pct = NAN;
+  g_ptr_array_add(ctx->reported, m);
+  return m;
+}
+
+void
+ll_action_measure_lane(LlActionContext *ctx, const char *name, guint lane, double value, LlUnit unit)
+{
+  ll_value_set_number(&report(ctx, name, lane)->value, value, unit);
+}
+
+void
+ll_action_measure(LlActionContext *ctx, const char *name, double value, LlUnit unit)
+{
+  ll_action_measure_lane(ctx, name, ctx->lane, value, unit);
+}
+
+void
+ll_action_measure_text(LlActionContext *ctx, const char *name, const char *text)
+{
+  ll_value_set_string(&report(ctx, name, ctx->lane)->value, text);
+}
+
+void
+ll_action_measure_boolean(LlActionContext *ctx, const char *name, gboolean value)
+{
+  ll_value_set_boolean(&report(ctx, name, ctx->lane)->value, value);
+}
+
+void
+ll_action_note(LlActionContext *ctx, const char *format, ...)
+{
+  va_list ap;
+  va_start(ap, format);
+  g_ptr_array_add(ctx->result->notes, g_strdup_vprintf(format, ap));
+  va_end(ap);
+}
+
+void
+ll_action_set_unit_info(LlActionContext *ctx, const char *key, const char *value)
+{
+  g_hash_table_replace(ctx->run->unit_info, g_strdup(key), g_strdup(value));
+}
+
+const char *
+ll_action_unit_info(LlActionContext *ctx, const char *key)
+{
+  return g_hash_table_lookup(ctx->run->unit_info, key);
+}
+
+/* ---- judging ---- */
+
+static const LlLimit *
+lookup_limit(LlEngine *e, LlRunResult *run, const char *name, guint lane)
+{
+  const char *pn = g_hash_table_lookup(run->unit_info, "part_number");
+  for (guint i = 0; i < e->tables->len; i++) {
+    const LlLimit *l = ll_limits_lookup(e->tables->pdata[i], name, pn, lane, &e->corner);
+    if (l)
+      return l;
+  }
+  return NULL;
+}
+
+static void
+step_message(LlStepResult *res, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+step_message(LlStepResult *res, const char *format, ...)
+{
+  va_list ap;
+  va_start(ap, format);
+  g_autofree gchar *msg = g_strdup_vprintf(format, ap);
+  va_end(ap);
+  if (!res->message) {
+    res->message = g_steal_pointer(&msg);
+  } else {
+    gchar *joined = g_strdup_printf("%s; %s", res->message, msg);
+    g_free(res->message);
+    res->message = joined;
+  }
+}
+
+/* Judges the values of this attempt; returns the step verdict. */
+static LlStepVerdict
+judge_attempt(LlActionContext *ctx)
+{
+  LlEngine *e = ctx->engine;
+  const LlStep *step = ctx->step;
+  LlStepVerdict verdict = LL_STEP_PASS;
+  for (guint i = 0; i < ctx->reported->len; i++) {
+    LlMeasurement *m = ctx->reported->pdata[i];
+    for (guint k = 0; step->limits && k < step->limits->len; k++) {
+      const LlStepLimit *sl = step->limits->pdata[k];
+      if (!g_str_equal(sl->measurement, m->name))
+        continue;
+      m->judged = TRUE;
+      m->limit_name = g_strdup(sl->limit);
+      m->limit = lookup_limit(e, ctx->run, sl->limit, m->lane);
+      if (!m->limit) {
+        const char *pn = g_hash_table_lookup(ctx->run->unit_info, "part_number");
+        step_message(ctx->result, "no limit '%s' applies to part number %s, lane %u", sl->limit,
+                     pn ? pn : "(not identified)", m->lane);
+        m->judgement.verdict = LL_VERDICT_ERROR;
+        verdict = LL_STEP_ERROR;
+        break;
+      }
+      g_autoptr(GError) err = NULL;
+      if (!ll_limit_judge(m->limit, &m->value, &m->judgement, &err)) {
+        step_message(ctx->result, "%s: %s", m->name, err->message);
+        verdict = LL_STEP_ERROR;
+      } else if (m->judgement.verdict == LL_VERDICT_FAIL && verdict == LL_STEP_PASS) {
+        verdict = LL_STEP_FAIL;
+      }
+      if (m->judgement.verdict == LL_VERDICT_FAIL) {
+        g_autofree gchar *v = ll_value_format(&m->value);
+        g_autofree gchar *lane_text = m->lane ? g_strdup_printf(" lane %u", m->lane) : g_strdup("");
+        step_message(ctx->result, "%s%s = %s outside %s", m->name, lane_text, v, m->limit_name);
+      }
+      break;
+    }
+  }
+  /* every limit the step names must have been judged on every lane it covers */
+  for (guint k = 0; step->limits && k < step->limits->len; k++) {
+    const LlStepLimit *sl = step->limits->pdata[k];
+    const LlMeasurementSpec *ms = step->spec ? ll_action_spec_measurement(step->spec, sl->measurement) : NULL;
+    guint32 want = 0;
+    if (ms && ms->per_lane)
+      want = ctx->lane ? 1u << (ctx->lane - 1) : ctx->lanes;
+    for (guint lane = 0; lane <= 32; lane++) {
+      if (lane ? !((want >> (lane - 1)) & 1) : want != 0)
+        continue;
+      gboolean found = FALSE;
+      for (guint i = 0; i < ctx->reported->len && !found; i++) {
+        const LlMeasurement *m = ctx->reported->pdata[i];
+        found = g_str_equal(m->name, sl->measurement) && m->lane == lane;
+      }
+      if (!found) {
+        /* a pass can never rest on a value that is missing; a step that
+         * already failed on another value stays a DUT failure */
+        g_autofree gchar *lane_text = lane ? g_strdup_printf(" for lane %u", lane) : g_strdup("");
+        step_message(ctx->result, "produced no %s%s for limit %s", sl->measurement, lane_text,
+                     sl->limit);
+        if (verdict == LL_STEP_PASS)
+          verdict = LL_STEP_ERROR;
+      }
+    }
+  }
+  return verdict;
+}
+
+/* ---- running ---- */
+
+typedef struct {
+  LlEngine *engine;
+  LlRunResult *run;
+  GCancellable *cancel;
+  guint done, total;
+} Run;
+
+static void
+emit_simple(Run *r, LlEventKind kind, const LlStep *step, guint lane, const LlStepResult *res)
+{
+  LlEvent ev = { .kind = kind, .site = r->run->site, .serial = r->run->serial, .step = step,
+                 .lane = lane, .step_result = res, .run = r->run, .done = r->done, .total = r->total };
+  emit(r->engine, &ev);
+}
+
+static LlStepResult *
+new_step_result(const LlStep *step, guint lane)
+{
+  LlStepResult *res = g_new0(LlStepResult, 1);
+  res->step_id = g_strdup(step->id);
+  res->group = step->group;
+  res->lane = lane;
+  res->notes = g_ptr_array_new_with_free_func(g_free);
+  return res;
+}
+
+/* One call of @step (for @lane, 0 when module-wide). */
+static LlStepResult *
+run_call(Run *r, const LlStep *step, guint lane)
+{
+  LlEngine *e = r->engine;
+  LlStepResult *res = new_step_result(step, lane);
+  LlClock *clock = ll_station_get_clock(e->station);
+  res->started_us = ll_clock_now(clock);
+  emit_simple(r, LL_EVENT_STEP_STARTED, step, lane, NULL);
+
+  LlActionContext ctx = { .engine = e, .run = r->run, .step = step, .lane = lane,
+                          .lanes = lane ? 1u << (lane - 1) : step_lanes(e, step),
+                          .cancel = r->cancel, .result = res };
+  const LlAction *action = ll_actions_lookup(step->action);
+  LlInstrument *leased[16];
+  guint n_leased = 0;
+  g_autoptr(GError) err = NULL;
+  for (guint i = 0; action && step->spec && step->spec->roles && step->spec->roles[i]; i++) {
+    LlInstrumentClass klass;
+    if (!ll_instrument_class_from_name(step->spec->roles[i], &klass) || n_leased >= G_N_ELEMENTS(leased))
+      continue;
+    const char *role = step->roles && i < step->roles->len ? step->roles->pdata[i] : NULL;
+    LlInstrument *inst = ll_station_resolve_role(e->station, role, klass, r->run->site, &err);
+    if (!inst)
+      break;
+    ctx.by_class[klass] = inst;
+    leased[n_leased++] = inst;
+  }
+  if (!action) {
+    res->verdict = LL_STEP_ERROR;
+    step_message(res, "the station has no action '%s'", step->action);
+  } else if (err) {
+    res->verdict = LL_STEP_ERROR;
+    step_message(res, "%s", err->message);
+  } else if (!ll_station_lease(e->station, leased, n_leased, &err)) {
+    res->verdict = LL_STEP_ERROR;
+    step_message(res, "%s", err->message);
+  } else {
+    for (guint attempt = 1; attempt <= step->retries + 1; attempt++) {
+      g_clear_pointer(&res->message, g_free);
+      ctx.attempt = attempt;
+      ctx.reported = g_ptr_array_new_with_free_func(measurement_free);
+      res->attempts = attempt;
+      g_autoptr(GError) fault = NULL;
+      if (!action->run(&ctx, &fault)) {
+        res->verdict = LL_STEP_ERROR;
+        step_message(res, "%s", fault ? fault->message : "the action failed without saying why");
+        /* a faulty instrument is reopened by the next lease */
+        for (guint i = 0; i < n_leased; i++)
+          if (ll_instrument_config(leased[i])->klass != LL_CLASS_EVB)
+            ll_instrument_reset(leased[i]);
+      } else {
+        res->verdict = judge_attempt(&ctx);
+      }
+      gboolean last = res->verdict == LL_STEP_PASS || attempt == step->retries + 1 ||
+                      ll_action_cancelled(&ctx);
+      if (last) {
+        for (guint i = 0; i < ctx.reported->len; i++) {
+          LlMeasurement *m = ctx.reported->pdata[i];
+          LlEvent ev = { .kind = LL_EVENT_MEASUREMENT, .site = r->run->site, .serial = r->run->serial,
+                         .step = step, .lane = lane, .measurement = m, .run = r->run,
+                         .done = r->done, .total = r->total };
+          emit(e, &ev);
+        }
+        g_ptr_array_extend_and_steal(r->run->measurements, ctx.reported);
+        break;
+      }
+      g_ptr_array_unref(ctx.reported);
+    }
+    ll_station_release(e->station, leased, n_leased);
+  }
+  if (res->verdict == LL_STEP_FAIL)
+    res->bin = step->bin;
+  res->finished_us = ll_clock_now(clock);
+  r->done++;
+  emit_simple(r, LL_EVENT_STEP_FINISHED, step, lane, res);
+  return res;
+}
+
+LlRunResult *
+ll_engine_run(LlEngine *e, guint site, const char *serial, GCancellable *cancel)
+{
+  LlRunResult *run = g_new0(LlRunResult, 1);
+  run->site = site;
+  run->serial = g_strdup(serial);
+  run->unit_info = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  run->measurements = g_ptr_array_new_with_free_func(measurement_free);
+  run->steps = g_ptr_array_new_with_free_func(step_result_free);
+  run->worst_margin_pct = NAN;
+  LlClock *clock = ll_station_get_clock(e->station);
+  run->started_us = ll_clock_now(clock);
+  run->started_utc = g_date_time_new_now_utc();
+
+  Run r = { e, run, cancel, 0, 0 };
+  for (guint i = 0; i < e->seq->steps->len; i++) {
+    const LlStep *step = e->seq->steps->pdata[i];
+    r.total += step->per_lane && step->spec && step->spec->lane_action
+                 ? (guint) __builtin_popcount(step_lanes(e, step))
+                 : 1;
+  }
+  emit_simple(&r, LL_EVENT_RUN_STARTED, NULL, 0, NULL);
+
+  gboolean stop = FALSE, error = FALSE, aborted = FALSE;
+  g_autoptr(GArray) failed_bins = g_array_new(FALSE, FALSE, sizeof(guint));
+  for (guint i = 0; i < e->seq->steps->len; i++) {
+    const LlStep *step = e->seq->steps->pdata[i];
+    gboolean per_lane_calls = step->per_lane && step->spec && step->spec->lane_action;
+    guint32 lanes = per_lane_calls ? step_lanes(e, step) : 1;
+    for (guint lane = per_lane_calls ? 1 : 0; lane <= (per_lane_calls ? 32u : 0u); lane++) {
+      if (per_lane_calls && !((lanes >> (lane - 1)) & 1))
+        continue;
+      aborted |= cancel && g_cancellable_is_cancelled(cancel);
+      LlStepResult *res;
+      if (step->group != LL_GROUP_CLEANUP && (stop || aborted)) {
+        res = new_step_result(step, lane);
+        res->verdict = LL_STEP_SKIPPED;
+        r.done++;
+      } else {
+        res = run_call(&r, step, lane);
+      }
+      g_ptr_array_add(run->steps, res);
+      if (res->verdict == LL_STEP_ERROR) {
+        error = TRUE;
+        stop = TRUE;
+        if (!run->message) {
+          g_autofree gchar *where = lane ? g_strdup_printf("%s lane %u", step->id, lane)
+                                         : g_strdup(step->id);
+          run->message = g_strdup_printf("%s: %s", where, res->message ? res->message : "error");
+        }
+      } else if (res->verdict == LL_STEP_FAIL) {
+        g_array_append_val(failed_bins, step->bin);
+        if (step->on_fail == LL_ON_FAIL_STOP)
+          stop = TRUE;
+      }
+    }
+  }
+
+  /* the grade: the worst margin of every judged value */
+  GArray *margins = g_array_new(FALSE, FALSE, sizeof(LlJudgement));
+  for (guint i = 0; i < run->measurements->len; i++) {
+    const LlMeasurement *m = run->measurements->pdata[i];
+    if (m->judged)
+      g_array_append_val(margins, m->judgement);
+  }
+  run->worst_margin_pct = ll_judgements_worst_margin_pct((LlJudgement *) margins->data, margins->len);
+  g_array_unref(margins);
+
+  const LlLimitsTable *table = e->tables->len ? e->tables->pdata[0] : NULL;
+  if (aborted) {
+    run->outcome = LL_OUTCOME_ABORTED;
+    g_free(run->message);
+    run->message = g_strdup("aborted by the operator");
+  } else if (error) {
+    run->outcome = LL_OUTCOME_ERROR;
+  } else if (!table) {
+    run->outcome = LL_OUTCOME_ERROR;
+    run->message = g_strdup("the sequence has no limits table to bin with");
+  } else if (failed_bins->len) {
+    run->bin = ll_bins_decide(table, (guint *) failed_bins->data, failed_bins->len, run->worst_margin_pct);
+    run->outcome = run->bin ? LL_OUTCOME_FAIL : LL_OUTCOME_ERROR;
+    if (!run->bin)
+      run->message = g_strdup("a failing step's bin is not a fail bin of the limits table");
+  } else {
+    run->bin = ll_bins_decide(table, NULL, 0, run->worst_margin_pct);
+    run->outcome = run->bin ? LL_OUTCOME_PASS : LL_OUTCOME_ERROR;
+    if (!run->bin)
+      run->message = g_strdup("no pass bin of the limits table fits");
+  }
+  run->finished_us = ll_clock_now(clock);
+  emit_simple(&r, LL_EVENT_RUN_FINISHED, NULL, 0, NULL);
+  return run;
+}
+
+typedef struct {
+  LlEngine *engine;
+  guint site;
+  const char *serial;
+  GCancellable *cancel;
+  LlRunResult *result;
+} SiteJob;
+
+static gpointer
+site_thread(gpointer data)
+{
+  SiteJob *job = data;
+  job->result = ll_engine_run(job->engine, job->site, job->serial, job->cancel);
+  /* this thread took part in virtual time since it was started */
+  ll_clock_virtual_leave(ll_station_get_clock(job->engine->station));
+  return NULL;
+}
+
+GPtrArray *
+ll_engine_run_sites(LlEngine *e, const guint *sites, const char *const *serials, guint n,
+                    GCancellable *cancel)
+{
+  LlClock *clock = ll_station_get_clock(e->station);
+  g_autofree SiteJob *jobs = g_new0(SiteJob, n);
+  g_autofree GThread **threads = g_new0(GThread *, n);
+  for (guint i = 0; i < n; i++) {
+    jobs[i] = (SiteJob) { e, sites[i], serials[i], cancel, NULL };
+    ll_clock_virtual_join(clock); /* joined before it starts: time cannot run ahead of it */
+    threads[i] = g_thread_new("site", site_thread, &jobs[i]);
+  }
+  /* waiting for the sites is not work */
+  ll_clock_virtual_leave(clock);
+  for (guint i = 0; i < n; i++)
+    g_thread_join(threads[i]);
+  ll_clock_virtual_join(clock);
+  GPtrArray *results = g_ptr_array_new_with_free_func((GDestroyNotify) ll_run_result_free);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add(results, jobs[i].result);
+  return results;
+}
