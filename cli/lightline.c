@@ -10,6 +10,9 @@
 static const LlCommand commands[] = {
   { "instruments", "find instruments and ask them who they are", ll_cmd_instruments },
   { "module", "decode a transceiver's CMIS memory", ll_cmd_module },
+  { "sequence", "check sequences and list the actions they can use", ll_cmd_sequence },
+  { "run", "test one unit on a station and bin it", ll_cmd_run },
+  { "demo", "a simulated shift on the simulated bench", ll_cmd_demo },
 };
 
 static void

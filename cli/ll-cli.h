@@ -35,6 +35,9 @@ void ll_cli_print_json(JsonNode *node);
 void ll_cli_error(const char *format, ...) G_GNUC_PRINTF(1, 2);
 
 int ll_cmd_instruments(int argc, char **argv);
+int ll_cmd_sequence(int argc, char **argv);
+int ll_cmd_run(int argc, char **argv);
+int ll_cmd_demo(int argc, char **argv);
 /* `lightline module decode FILE [--json]` (cmd-module.c). */
 int ll_cmd_module(int argc, char **argv);
 

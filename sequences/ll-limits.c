@@ -250,24 +250,25 @@ read_bin(Loader *l, const LlYamlNode *b)
                     "a pass bin takes no 'priority'");
       ok = FALSE;
     }
-    if (margin && ll_yaml_get_number(c, margin, "min_margin_pct", &bin->min_margin_pct)) {
-      if (bin->min_margin_pct < 0 || bin->min_margin_pct > 100) {
-        ll_yaml_error(c, margin, "a percentage of the half-window, from 0 to 100",
-                      "min_margin_pct %s is not from 0 to 100", margin->text);
-        ok = FALSE;
-      }
+    if (margin && !ll_yaml_get_number(c, margin, "min_margin_pct", &bin->min_margin_pct)) {
+      ok = FALSE;
+    } else if (bin->min_margin_pct < 0 || bin->min_margin_pct > 100) {
+      ll_yaml_error(c, margin, "a percentage of the half-window, from 0 to 100",
+                    "min_margin_pct %s is not from 0 to 100", margin->text);
+      ok = FALSE;
+    } else {
       for (guint i = 0; i < l->t->bins->len; i++) {
         const LlBin *o = l->t->bins->pdata[i];
         if (o->kind == LL_BIN_PASS && o->min_margin_pct == bin->min_margin_pct) {
-          g_autofree gchar *hint = g_strdup_printf("bin %u (line %u) has the same; a unit would "
+          g_autofree gchar *hint = g_strdup_printf("bin %u (line %u) needs the same; a unit would "
                                                    "fit both",
                                                    o->number, o->line);
-          ll_yaml_error(c, margin, hint, "two pass bins need min_margin_pct %s", margin->text);
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+          ll_yaml_error(c, margin ? margin : b, hint, "two pass bins need min_margin_pct %s",
+                        g_ascii_formatd(buf, sizeof buf, "%g", bin->min_margin_pct));
           ok = FALSE;
         }
       }
-    } else if (margin) {
-      ok = FALSE;
     }
   } else {
     ll_yaml_error(c, n, "kind: pass or kind: fail", "unknown bin kind '%s'", kind);

@@ -100,23 +100,50 @@ check_params(Check *c, LlStep *st)
 
   for (guint i = 0; i < st->params->len; i++) {
     const LlParam *p = st->params->pdata[i];
-    const LlParamSpec *ps = ll_action_spec_param(spec, p->name);
-    if (!ps) {
-      g_autofree gchar *what = g_strdup_printf("parameters of %s", spec->name);
-      g_autofree gchar *none = g_strdup_printf("action '%s' takes no parameters", spec->name);
-      g_autofree gchar *hint = closest_hint(p->name, (const char *const *) names->pdata, what, none);
-      error_at(c, p->line, p->column, hint, "action '%s' has no parameter '%s'", spec->name, p->name);
+    if (ll_action_spec_param(spec, p->name))
+      continue;
+    g_autofree gchar *what = g_strdup_printf("parameters of %s", spec->name);
+    g_autofree gchar *none = g_strdup_printf("action '%s' takes no parameters", spec->name);
+    g_autofree gchar *hint = closest_hint(p->name, (const char *const *) names->pdata, what, none);
+    error_at(c, p->line, p->column, hint, "action '%s' has no parameter '%s'", spec->name, p->name);
+    ok = FALSE;
+  }
+  /* in the action's order: given, else its default, else absent */
+  for (const LlParamSpec *ps = spec->params; ps && ps->name; ps++) {
+    const LlParam *p = find_param(st->params, ps->name);
+    g_autoptr(GError) err = NULL;
+    g_autofree gchar *hint = NULL;
+    if (!p && ps->required) {
+      hint = g_strdup_printf("add under params: %s: <%s%s%s>", ps->name,
+                             ll_param_type_name(ps->type), ps->unit ? " in " : "",
+                             ps->unit ? ll_unit_name(ps->unit) : "");
+      error_at(c, st->action_line, st->action_column, hint,
+               "action '%s' needs parameter '%s' in step '%s'", spec->name, ps->name, st->id);
       ok = FALSE;
       continue;
     }
+    if (!p && !ps->default_text)
+      continue;
+    LlParam *r = g_new0(LlParam, 1);
+    r->name = g_strdup(ps->name);
+    g_ptr_array_add(resolved, r);
+    if (!p) {
+      LlValue dv = { 0 };
+      ll_value_from_text(ps->default_text, &dv);
+      if (!ll_param_check_value(ps, &dv, &r->value, NULL, NULL))
+        g_ptr_array_remove(resolved, r); /* a bad default: ll_action_catalog_check() reports it */
+      ll_value_clear(&dv);
+      continue;
+    }
+    r->line = p->line;
+    r->column = p->column;
     const LlValue *v = &p->value;
     const LlParam *ref = NULL;
     if (p->reference) {
       ref = find_param(c->seq->parameters, p->reference);
       if (!ref) {
-        g_autofree gchar *hint = closest_hint(p->reference, (const char *const *) seq_names->pdata,
-                                              "the sequence's parameters",
-                                              "the sequence has no 'parameters:' section");
+        hint = closest_hint(p->reference, (const char *const *) seq_names->pdata,
+                            "the sequence's parameters", "the sequence has no 'parameters:' section");
         error_at(c, v->line, v->column, hint, "unknown parameter reference '$%s'", p->reference);
         ok = FALSE;
         continue;
@@ -124,12 +151,6 @@ check_params(Check *c, LlStep *st)
       g_hash_table_add(c->used_params, ref->name);
       v = &ref->value;
     }
-    g_autofree gchar *hint = NULL;
-    g_autoptr(GError) err = NULL;
-    LlParam *r = g_new0(LlParam, 1);
-    r->name = g_strdup(p->name);
-    r->line = p->line;
-    r->column = p->column;
     if (!ll_param_check_value(ps, v, &r->value, &hint, &err)) {
       if (ref) {
         g_autofree gchar *more = g_strdup_printf("%s ($%s is defined at line %u)", hint ? hint : "",
@@ -138,32 +159,7 @@ check_params(Check *c, LlStep *st)
         hint = g_steal_pointer(&more);
       }
       error_at(c, p->value.line, p->value.column, hint, "%s", err->message);
-      param_free(r);
       ok = FALSE;
-      continue;
-    }
-    g_ptr_array_add(resolved, r);
-  }
-  for (const LlParamSpec *ps = spec->params; ps && ps->name; ps++) {
-    if (find_param(st->params, ps->name))
-      continue;
-    if (ps->required) {
-      g_autofree gchar *hint = g_strdup_printf("add under params: %s: <%s%s%s>", ps->name,
-                                               ll_param_type_name(ps->type), ps->unit ? " in " : "",
-                                               ps->unit ? ll_unit_name(ps->unit) : "");
-      error_at(c, st->action_line, st->action_column, hint,
-               "action '%s' needs parameter '%s' in step '%s'", spec->name, ps->name, st->id);
-      ok = FALSE;
-    } else if (ps->default_text) {
-      LlValue dv = { 0 };
-      ll_value_from_text(ps->default_text, &dv);
-      LlParam *r = g_new0(LlParam, 1);
-      r->name = g_strdup(ps->name);
-      if (ll_param_check_value(ps, &dv, &r->value, NULL, NULL))
-        g_ptr_array_add(resolved, r);
-      else
-        param_free(r); /* a bad default: ll_action_catalog_check() reports it */
-      ll_value_clear(&dv);
     }
   }
   if (ok)
@@ -379,6 +375,10 @@ check_bin(Check *c, LlStep *st)
 static void
 check_step(Check *c, LlStep *st, const char *const *action_names)
 {
+  /* validating again starts afresh */
+  st->spec = NULL;
+  g_clear_pointer(&st->resolved, g_ptr_array_unref);
+  g_clear_pointer(&st->roles, g_ptr_array_unref);
   if (st->action)
     st->spec = ll_action_catalog_lookup(c->catalog, st->action);
   if (st->action && !st->spec) {

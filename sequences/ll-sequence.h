@@ -68,7 +68,8 @@ typedef struct {
   guint per_lane_line, per_lane_column;
   /* filled by ll_sequence_validate() */
   const LlActionSpec *spec;
-  GPtrArray *resolved;    /* of LlParam*: every parameter of the action, ready to use */
+  GPtrArray *resolved;    /* of LlParam*: in the action's order, each parameter given or
+                             defaulted, in the action's unit ($references substituted) */
   GPtrArray *roles;       /* of gchar*: the role serving spec->roles[i] */
 } LlStep;
 
@@ -116,8 +117,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(LlSequence, ll_sequence_free)
  * parameter types, units and ranges, missing or ambiguous instrument roles,
  * per-lane use, limits that do not exist for the product or do not match a
  * measurement of the action or its unit, unknown or non-fail bins; and
- * warnings for limits no step uses. On success (no errors) fills each step's
- * spec, resolved and roles. Returns TRUE when no error was added. */
+ * warnings (a provisional table, limits and parameters no step uses).
+ * Fills spec, resolved and roles of every step that checks clean; run a
+ * sequence only when this returned TRUE. May be called again (with other
+ * tables). Returns TRUE when no error was added to @diags. */
 gboolean ll_sequence_validate(LlSequence *seq, const LlLimitsTable *const *tables,
                               guint n_tables, const LlActionCatalog *catalog, LlDiagList *diags);
 

@@ -734,6 +734,16 @@ ll_station_config_load(const char *path, LlDiagList *diags, GError **error)
                 err->message);
     return NULL;
   }
+  return ll_station_config_load_data(path, text, len, diags, error);
+}
+
+LlStationConfig *
+ll_station_config_load_data(const char *path, const char *text, gsize len, LlDiagList *diags,
+                            GError **error)
+{
+  g_autoptr(LlDiagList) own = NULL;
+  if (!diags)
+    diags = own = ll_diag_list_new();
   LlStationConfig *cfg = check_text(path, text, len, diags);
   ll_diag_list_sort(diags);
   if (!cfg) {

@@ -83,6 +83,9 @@ typedef struct {
  * NULL); if any is an error, returns NULL and sets @error
  * (LL_CONFIG_ERROR_INVALID) with all of them formatted in its message. */
 LlStationConfig *ll_station_config_load(const char *path, LlDiagList *diags, GError **error);
+/* The same from @len bytes of @text; @path names it in diagnostics. */
+LlStationConfig *ll_station_config_load_data(const char *path, const char *text, gsize len,
+                                             LlDiagList *diags, GError **error);
 void ll_station_config_free(LlStationConfig *config);
 
 /* The instrument named @name, or NULL. */

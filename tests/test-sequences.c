@@ -6,7 +6,6 @@
  * tests/data/sequences/; the action catalog is a small one built here. */
 #include "ll-sequence.h"
 #include "ll-instrument-class.h"
-#include "sim/ll-product.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -145,8 +144,8 @@ test_catalog(void)
   g_assert_nonnull(strstr(err->message, "action 'a' is declared twice"));
 }
 
-/* The sequence layer keeps its own list of instrument classes and lane
- * limit so it does not link the instrument layer: they must stay equal. */
+/* The sequence layer keeps its own list of instrument classes so it does
+ * not link the instrument layer: the two lists must stay equal. */
 static void
 test_same_classes(void)
 {
@@ -249,7 +248,11 @@ test_good_sequence(void)
   g_assert_cmpstr(seq->product, ==, "800G-DR8");
   g_assert_cmpuint(seq->lanes, ==, 8);
   g_assert_cmpstr(seq->description, ==, "Final test at room temperature");
-  g_assert_cmpuint(strlen(seq->sha256), ==, 64);
+  g_autofree gchar *bytes = NULL;
+  gsize len;
+  g_assert_true(g_file_get_contents(path, &bytes, &len, NULL));
+  g_autofree gchar *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (guchar *) bytes, len);
+  g_assert_cmpstr(seq->sha256, ==, sum);
   g_assert_cmpuint(tabs->len, ==, 1);
   g_autofree gchar *lim_path = data_path("good-limits.yaml");
   g_assert_cmpstr(((LlLimitsRef *) seq->limits->pdata[0])->resolved_path, ==, lim_path);
@@ -323,6 +326,7 @@ test_good_sequence(void)
   const LlStepLimit *sl = ber->limits->pdata[0];
   g_assert_cmpstr(sl->limit, ==, "ber");
   g_assert_cmpstr(sl->measurement, ==, "ber");
+  /* in the action's order, whatever the file's (it gives target first) */
   g_assert_cmpuint(ber->resolved->len, ==, 6);
   static const char *const names[] = { "pattern", "rx_power", "confidence", "target",
                                        "lanes_at_once", "stop_early" };
@@ -334,6 +338,13 @@ test_good_sequence(void)
   g_assert_cmpfloat(((LlParam *) ber->resolved->pdata[3])->value.number, ==, 1e-5);
   g_assert_cmpfloat(((LlParam *) ber->resolved->pdata[4])->value.number, ==, 8);
   g_assert_true(((LlParam *) ber->resolved->pdata[5])->value.boolean);
+
+  /* validating again gives the same, and replaces what the first pass filled */
+  g_autoptr(LlDiagList) again = ll_diag_list_new();
+  g_assert_true(ll_sequence_validate(seq, (const LlLimitsTable *const *) tabs->pdata, tabs->len,
+                                     &catalog, again));
+  g_assert_cmpuint(ll_diag_list_length(again), ==, 0);
+  g_assert_cmpuint(ll_sequence_step(seq, "ber")->resolved->len, ==, 6);
 
   const LlStep *pu = ll_sequence_step(seq, "power-up");
   g_assert_cmpfloat(((LlParam *) pu->resolved->pdata[0])->value.number, ==, 10);
@@ -567,6 +578,13 @@ test_single_problems(void)
     { "bins: []\nentries: []\n", "t.limits.yaml:1:1: error: no 'limits' header" },
     { "limits: {id: t, version: 1, product: P, part_numbers: [A, A]}\nbins: [{number: 1, name: OK, kind: pass}]\nentries: []\n",
       "t.limits.yaml:1:59: error: 'A' is listed twice" },
+    { "limits: {id: t, version: 1, product: P, part_numbers: [A]}\n"
+      "bins: [{number: 1, name: OK, kind: pass}, {number: 2, name: OK2, kind: pass}]\nentries: []\n",
+      "t.limits.yaml:2:43: error: two pass bins need min_margin_pct 0\n  hint: bin 1 (line 2) needs the same" },
+    { "limits: {id: t, version: 1, product: P, part_numbers: [A]}\n"
+      "bins: [{number: 1, name: OK, kind: pass}, {number: 2, name: A, kind: pass, min_margin_pct: 101}]\n"
+      "entries: []\n",
+      "t.limits.yaml:2:92: error: min_margin_pct 101 is not from 0 to 100" },
     { "limits: {id: t, version: 1, product: P, part_numbers: [A]}\nbins: [{number: 1, name: OK, kind: pass}]\n"
       "entries:\n  - {name: x, kind: range, unit: dB, min: 1, max_exclusive: 1}\n",
       "t.limits.yaml:4:43: error: min and max are both 1 and one is exclusive" },
