@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test test-sanitize clean
+.PHONY: all deps build run test test-sanitize bench clean
 
 all: build
 
@@ -27,6 +27,10 @@ test-sanitize: deps
 	@cmake -S . -B $(ASAN_BUILD) -DLL_SANITIZE=ON -DLL_WERROR=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+# Benchmarks print tables (they never fail on a time).
+bench: build
+	$(BUILD)/bench/bench-engine
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

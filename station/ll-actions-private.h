@@ -8,6 +8,7 @@
 G_BEGIN_DECLS
 
 extern const LlAction *const ll_actions_module[];
+extern const LlAction *const ll_actions_util[];
 
 /* The leased EVB, or FALSE with @error when the step has none. */
 LlEvb *ll_actions_need_evb(LlActionContext *ctx, GError **error);

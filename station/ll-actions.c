@@ -8,6 +8,7 @@
 
 static const LlAction *const *const tables[] = {
   ll_actions_module,
+  ll_actions_util,
 };
 
 static GPtrArray *
