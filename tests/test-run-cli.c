@@ -1,0 +1,197 @@
+/* test-run-cli.c: `lightline sequence validate|actions` and `lightline run`
+ * driven as a user drives them: exit statuses (0 PASS, 1 FAIL, 2 bad input,
+ * 3 ERROR or ABORTED), the verdict line with the bin and what to do, JSON
+ * output, file errors at FILE:LINE:COL, and Ctrl-C aborting with cleanup. */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct {
+  int status;
+  gchar *out, *err;
+} Run;
+
+static void
+run_clear(Run *r)
+{
+  g_free(r->out);
+  g_free(r->err);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Run, run_clear)
+
+static gchar *
+lightline(void)
+{
+  return g_build_filename(g_getenv("LL_BIN"), "lightline", NULL);
+}
+
+static void
+run(Run *r, const char *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(argv, lightline());
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add(argv, g_strdup(args[i]));
+  g_ptr_array_add(argv, NULL);
+  int wait = 0;
+  g_autoptr(GError) err = NULL;
+  g_assert_true(g_spawn_sync(NULL, (gchar **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                             &r->out, &r->err, &wait, &err));
+  g_assert_true(WIFEXITED(wait));
+  r->status = WEXITSTATUS(wait);
+  g_test_message("exit %d\nstdout:\n%s\nstderr:\n%s", r->status, r->out, r->err);
+}
+
+static gchar *
+data(const char *name)
+{
+  return g_build_filename(g_getenv("LL_TEST_DATA"), "engine", name, NULL);
+}
+
+/* A copy of the engine station file with @from replaced by @to. */
+static gchar *
+station_variant(const char *from, const char *to)
+{
+  g_autofree gchar *path = data("station.ini");
+  g_autofree gchar *text = NULL;
+  g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+  g_autoptr(GString) s = g_string_new(text);
+  g_string_replace(s, from, to, 0);
+  gchar *out = NULL;
+  int fd = g_file_open_tmp("ll-run-XXXXXX.ini", &out, NULL);
+  close(fd);
+  g_assert_true(g_file_set_contents(out, s->str, -1, NULL));
+  return out;
+}
+
+static void
+test_validate(void)
+{
+  g_autofree gchar *seq = data("module.yaml");
+  const char *good[] = { "sequence", "validate", seq, NULL };
+  g_auto(Run) r = { 0 };
+  run(&r, good);
+  g_assert_cmpint(r.status, ==, 0);
+  g_assert_nonnull(strstr(r.out, "ok (engine-module 1.0, 4 steps, 1 limits table)"));
+
+  /* an unknown action names the closest known one, at its line and column */
+  g_autofree gchar *text = NULL;
+  g_assert_true(g_file_get_contents(seq, &text, NULL, NULL));
+  g_autoptr(GString) bad = g_string_new(text);
+  g_string_replace(bad, "action: module.identify", "action: module.identfy", 1);
+  g_autofree gchar *dir = g_path_get_dirname(seq);
+  g_autofree gchar *bad_path = g_build_filename(dir, "bad-tmp.yaml", NULL);
+  g_assert_true(g_file_set_contents(bad_path, bad->str, -1, NULL));
+  const char *args[] = { "sequence", "validate", bad_path, NULL };
+  g_auto(Run) b = { 0 };
+  run(&b, args);
+  g_remove(bad_path);
+  g_assert_cmpint(b.status, ==, 2);
+  g_autofree gchar *where = g_strdup_printf("%s:19:13: error: unknown action 'module.identfy'", bad_path);
+  g_assert_nonnull(strstr(b.err, where));
+  g_assert_nonnull(strstr(b.err, "module.identify"));
+}
+
+static void
+test_actions(void)
+{
+  const char *args[] = { "sequence", "actions", NULL };
+  g_auto(Run) r = { 0 };
+  run(&r, args);
+  g_assert_cmpint(r.status, ==, 0);
+  g_assert_nonnull(strstr(r.out, "module.power-up\n"));
+  g_assert_nonnull(strstr(r.out, "measures module_ready"));
+  g_assert_nonnull(strstr(r.out, "param application"));
+}
+
+static void
+test_run_pass_fail_error(void)
+{
+  g_autofree gchar *cfg = data("station.ini");
+  g_autofree gchar *seq = data("module.yaml");
+  const char *pass[] = { "run", "--config", cfg, "--sequence", seq, "--sn", "LL26R0001", NULL };
+  g_auto(Run) p = { 0 };
+  run(&p, pass);
+  g_assert_cmpint(p.status, ==, 0);
+  g_assert_true(g_str_has_prefix(p.out, "PASS  LL26R0001  site 1  bin 1 GRADE-A: put in tray A"));
+
+  const char *json[] = { "run", "--config", cfg, "--sequence", seq, "--sn", "LL26R0002", "--site", "2",
+                         "--json", NULL };
+  g_auto(Run) j = { 0 };
+  run(&j, json);
+  g_assert_cmpint(j.status, ==, 0);
+  g_autoptr(JsonParser) parser = json_parser_new();
+  g_assert_true(json_parser_load_from_data(parser, j.out, -1, NULL));
+  JsonObject *o = json_node_get_object(json_parser_get_root(parser));
+  g_assert_cmpstr(json_object_get_string_member(o, "outcome"), ==, "PASS");
+  g_assert_cmpint(json_object_get_int_member(o, "site"), ==, 2);
+  g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(o, "unit"), "part_number"),
+                  ==, "LL-800G-DR8");
+  g_assert_cmpuint(json_array_get_length(json_object_get_array_member(o, "measurements")), >=, 9);
+
+  g_autofree gchar *bad_eeprom = station_variant("defects = none", "defects = corrupt-eeprom=1");
+  const char *fail[] = { "run", "--config", bad_eeprom, "--sequence", seq, "--sn", "LL26R0003", NULL };
+  g_auto(Run) f = { 0 };
+  run(&f, fail);
+  g_remove(bad_eeprom);
+  g_assert_cmpint(f.status, ==, 1);
+  g_assert_true(g_str_has_prefix(f.out, "FAIL  LL26R0003  site 1  bin 21 IDENTITY: put in tray F2"));
+  g_assert_nonnull(strstr(f.out, "checksums_ok = false"));
+
+  g_autofree gchar *dead = station_variant("resource = sim:evb?bench=engine&site=1",
+                                           "resource = sim:evb?bench=engine&site=1&fault=noreply&after=30&timeout=300");
+  const char *error[] = { "run", "--config", dead, "--sequence", seq, "--sn", "LL26R0004", NULL };
+  g_auto(Run) e = { 0 };
+  run(&e, error);
+  g_remove(dead);
+  g_assert_cmpint(e.status, ==, 3);
+  g_assert_true(g_str_has_prefix(e.out, "ERROR  LL26R0004  site 1\n"));
+  g_assert_nonnull(strstr(e.out, "no reply within 300 ms"));
+
+  const char *usage[] = { "run", "--config", cfg, "--sn", "X", NULL };
+  g_auto(Run) u = { 0 };
+  run(&u, usage);
+  g_assert_cmpint(u.status, ==, 2);
+}
+
+static void
+test_ctrl_c(void)
+{
+  /* real time, so there is a run to interrupt */
+  g_autofree gchar *cfg = station_variant("realtime = no", "realtime = yes");
+  g_autofree gchar *seq = data("module.yaml");
+  g_autofree gchar *bin = lightline();
+  const char *argv[] = { bin, "run", "--config", cfg, "--sequence", seq, "--sn", "LL26R0005", NULL };
+  GPid pid;
+  int out_fd;
+  g_autoptr(GError) err = NULL;
+  g_assert_true(g_spawn_async_with_pipes(NULL, (gchar **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                                         NULL, &pid, NULL, &out_fd, NULL, &err));
+  g_usleep(800 * 1000); /* powering up takes ~2 s of real time */
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  char buf[4096] = { 0 };
+  ssize_t n = read(out_fd, buf, sizeof buf - 1);
+  close(out_fd);
+  g_remove(cfg);
+  g_test_message("%s", buf);
+  g_assert_true(n > 0);
+  g_assert_true(WIFEXITED(status));
+  g_assert_cmpint(WEXITSTATUS(status), ==, 3);
+  g_assert_true(g_str_has_prefix(buf, "ABORTED  LL26R0005"));
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/run-cli/validate", test_validate);
+  g_test_add_func("/run-cli/actions", test_actions);
+  g_test_add_func("/run-cli/run", test_run_pass_fail_error);
+  g_test_add_func("/run-cli/ctrl-c", test_ctrl_c);
+  return g_test_run();
+}
