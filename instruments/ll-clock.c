@@ -1,9 +1,11 @@
 /* ll-clock.c: the real-time clock and the virtual clock (see ll-clock.h).
  *
- * Virtual clock: `participants` threads take part; `sleepers` of them are in
- * sleep_until() with their wake times in `wakes`. When every participant
- * sleeps, time jumps to the earliest wake time and the sleepers due are
- * woken. Participants that are working keep time still. */
+ * Virtual clock: `participants` is the set of threads taking part; `sleeps`
+ * holds one entry (thread, wake time) per thread in sleep_until(), taking
+ * part or not. When every participant has an entry and there is at least one
+ * entry, time jumps to the earliest wake time and the entries due are removed
+ * at once, so a thread woken counts as working from that moment, before it
+ * has even been scheduled. Participants that are working keep time still. */
 #include "ll-clock.h"
 
 static gint64
@@ -28,13 +30,17 @@ ll_clock_system(void)
 }
 
 typedef struct {
+  GThread *thread;
+  gint64 when;
+} Sleep;
+
+typedef struct {
   LlClock base;
   GMutex lock;
   GCond cond;
   gint64 now;
-  guint participants;
-  guint sleepers;
-  GArray *wakes; /* gint64, unordered */
+  GHashTable *participants; /* GThread* set */
+  GArray *sleeps;           /* Sleep, unordered */
 } VirtualClock;
 
 static gint64
@@ -47,19 +53,37 @@ virtual_now(LlClock *clock)
   return now;
 }
 
-/* With the lock held: if everyone sleeps, advance to the earliest wake. */
+/* With the lock held. */
+static gboolean
+is_sleeping(VirtualClock *v, GThread *thread)
+{
+  for (guint i = 0; i < v->sleeps->len; i++)
+    if (g_array_index(v->sleeps, Sleep, i).thread == thread)
+      return TRUE;
+  return FALSE;
+}
+
+/* With the lock held: if every participant sleeps, advance to the earliest
+ * wake and wake the sleepers due. */
 static void
 maybe_advance(VirtualClock *v)
 {
-  if (v->sleepers == 0 || v->sleepers < v->participants)
+  if (v->sleeps->len == 0)
     return;
+  GHashTableIter it;
+  gpointer thread;
+  g_hash_table_iter_init(&it, v->participants);
+  while (g_hash_table_iter_next(&it, &thread, NULL))
+    if (!is_sleeping(v, thread))
+      return;
   gint64 earliest = G_MAXINT64;
-  for (guint i = 0; i < v->wakes->len; i++)
-    earliest = MIN(earliest, g_array_index(v->wakes, gint64, i));
-  if (earliest > v->now) {
-    v->now = earliest;
-    g_cond_broadcast(&v->cond);
-  }
+  for (guint i = 0; i < v->sleeps->len; i++)
+    earliest = MIN(earliest, g_array_index(v->sleeps, Sleep, i).when);
+  v->now = MAX(v->now, earliest);
+  for (guint i = v->sleeps->len; i-- > 0;)
+    if (g_array_index(v->sleeps, Sleep, i).when <= v->now)
+      g_array_remove_index_fast(v->sleeps, i);
+  g_cond_broadcast(&v->cond);
 }
 
 static void
@@ -68,17 +92,12 @@ virtual_sleep_until(LlClock *clock, gint64 when_us)
   VirtualClock *v = (VirtualClock *) clock;
   g_mutex_lock(&v->lock);
   if (when_us > v->now) {
-    g_array_append_val(v->wakes, when_us);
-    v->sleepers++;
+    Sleep s = { g_thread_self(), when_us };
+    g_array_append_val(v->sleeps, s);
     maybe_advance(v);
+    /* maybe_advance() removes the entry when it brings time to when_us */
     while (v->now < when_us)
       g_cond_wait(&v->cond, &v->lock);
-    v->sleepers--;
-    for (guint i = 0; i < v->wakes->len; i++)
-      if (g_array_index(v->wakes, gint64, i) == when_us) {
-        g_array_remove_index_fast(v->wakes, i);
-        break;
-      }
   }
   g_mutex_unlock(&v->lock);
 }
@@ -91,8 +110,9 @@ ll_clock_virtual_new(gint64 start_us)
   g_mutex_init(&v->lock);
   g_cond_init(&v->cond);
   v->now = start_us;
-  v->participants = 1;
-  v->wakes = g_array_new(FALSE, FALSE, sizeof(gint64));
+  v->participants = g_hash_table_new(g_direct_hash, g_direct_equal);
+  g_hash_table_add(v->participants, g_thread_self());
+  v->sleeps = g_array_new(FALSE, FALSE, sizeof(Sleep));
   return &v->base;
 }
 
@@ -103,32 +123,52 @@ ll_clock_virtual_free(LlClock *clock)
     return;
   g_return_if_fail(clock->is_virtual);
   VirtualClock *v = (VirtualClock *) clock;
-  g_array_unref(v->wakes);
+  g_hash_table_unref(v->participants);
+  g_array_unref(v->sleeps);
   g_mutex_clear(&v->lock);
   g_cond_clear(&v->cond);
   g_free(v);
 }
 
 void
-ll_clock_virtual_join(LlClock *clock)
+ll_clock_virtual_join_thread(LlClock *clock, GThread *thread)
 {
-  if (!clock->is_virtual)
+  if (!clock || !clock->is_virtual)
     return;
   VirtualClock *v = (VirtualClock *) clock;
   g_mutex_lock(&v->lock);
-  v->participants++;
+  g_hash_table_add(v->participants, thread);
   g_mutex_unlock(&v->lock);
 }
 
 void
+ll_clock_virtual_join(LlClock *clock)
+{
+  ll_clock_virtual_join_thread(clock, g_thread_self());
+}
+
+gboolean
 ll_clock_virtual_leave(LlClock *clock)
 {
-  if (!clock->is_virtual)
-    return;
+  if (!clock || !clock->is_virtual)
+    return FALSE;
   VirtualClock *v = (VirtualClock *) clock;
   g_mutex_lock(&v->lock);
-  if (v->participants > 0)
-    v->participants--;
-  maybe_advance(v);
+  gboolean took_part = g_hash_table_remove(v->participants, g_thread_self());
+  if (took_part)
+    maybe_advance(v);
   g_mutex_unlock(&v->lock);
+  return took_part;
+}
+
+gboolean
+ll_clock_virtual_takes_part(LlClock *clock)
+{
+  if (!clock || !clock->is_virtual)
+    return FALSE;
+  VirtualClock *v = (VirtualClock *) clock;
+  g_mutex_lock(&v->lock);
+  gboolean yes = g_hash_table_contains(v->participants, g_thread_self());
+  g_mutex_unlock(&v->lock);
+  return yes;
 }

@@ -5,7 +5,11 @@
  *
  * The virtual clock is a conservative discrete-event clock: time stands still
  * while any participating thread is working and jumps to the earliest wake-up
- * once every participant sleeps. A thread that only ever sleeps alone (the
+ * once every participant sleeps. Participation is per thread: the clock keeps
+ * the set of threads taking part (the creating thread is one of them). A
+ * thread that does not take part neither holds time still nor moves it: its
+ * sleeps end when the participants' sleeping brings time to its wake-up (at
+ * once when no thread takes part). A thread that only ever sleeps alone (the
  * common case in tests) sees each sleep return at once with time advanced. */
 #pragma once
 
@@ -25,16 +29,30 @@ struct _LlClock {
 /* The process-wide real-time clock (g_get_monotonic_time, g_usleep). Never freed. */
 LlClock *ll_clock_system(void);
 
-/* A new virtual clock starting at @start_us with one participant (the
- * creating thread). Free with ll_clock_virtual_free(). */
+/* A new virtual clock starting at @start_us whose one participant is the
+ * calling (creating) thread. Free with ll_clock_virtual_free(). */
 LlClock *ll_clock_virtual_new(gint64 start_us);
 void ll_clock_virtual_free(LlClock *clock);
-/* Another thread takes part (its work holds time still) / stops taking part.
- * A thread blocked on something other than the clock (a lock held by another
- * participant) must not be counted as working: call ll_clock_virtual_leave()
- * before such a wait and ll_clock_virtual_join() after it. */
+
+/* The calling thread takes part (its work holds time still); nothing when it
+ * already does. A thread blocked on something other than the clock (a lock
+ * held by another participant, a g_thread_join()) must not be counted as
+ * working: call ll_clock_virtual_leave() before such a wait and, if it
+ * returned TRUE, ll_clock_virtual_join() after it. A participating thread
+ * must leave before it ends, or time stands still for ever. Nothing for a
+ * real-time clock or NULL. */
 void ll_clock_virtual_join(LlClock *clock);
-void ll_clock_virtual_leave(LlClock *clock);
+/* Makes @thread take part, on its behalf: a thread that starts another lets
+ * it take part before it runs (right after g_thread_new(), while the caller
+ * itself still takes part), so time cannot run ahead of it; the thread then
+ * leaves itself when done. */
+void ll_clock_virtual_join_thread(LlClock *clock, GThread *thread);
+/* The calling thread stops taking part; TRUE when it took part (nothing
+ * changed otherwise: leaving never ends another thread's participation).
+ * FALSE for a real-time clock or NULL. */
+gboolean ll_clock_virtual_leave(LlClock *clock);
+/* TRUE when the calling thread takes part in @clock (a virtual clock). */
+gboolean ll_clock_virtual_takes_part(LlClock *clock);
 
 static inline gint64
 ll_clock_now(LlClock *clock)

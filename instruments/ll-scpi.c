@@ -1,6 +1,9 @@
 /* ll-scpi.c: the SCPI session (see ll-scpi.h). Every public call takes the
  * session's recursive lock for its whole exchange, so a query's reply is
- * always read by the thread that asked. Numbers are parsed strictly: a reply
+ * always read by the thread that asked. A thread that has to wait for the
+ * lock stops taking part in the instrument's virtual clock meanwhile (the
+ * holder may be waiting for a reply on that clock, which advances only once
+ * every participant sleeps). Numbers are parsed strictly: a reply
  * that is not what the query promised is an error quoting the reply, never a
  * zero, because a silently misread value is how a station produces a false
  * PASS.
@@ -125,7 +128,16 @@ ll_scpi_get_resource(LlScpi *scpi)
 void
 ll_scpi_lock(LlScpi *scpi)
 {
+  if (g_rec_mutex_trylock(&scpi->lock))
+    return;
+  /* Another thread holds the session, possibly while it waits for a reply
+   * on the instrument's virtual clock: waiting for it is not work, or time
+   * would stand still for ever (ll-clock.h). */
+  LlClock *clock = ll_transport_get_clock(scpi->transport);
+  gboolean took_part = ll_clock_virtual_leave(clock);
   g_rec_mutex_lock(&scpi->lock);
+  if (took_part)
+    ll_clock_virtual_join(clock);
 }
 
 void

@@ -18,7 +18,12 @@
  * Several threads may share one session: each call is atomic (a query's write
  * and read are never interleaved with another thread's). A caller that needs
  * several calls in a row without interruption (a driver's transaction) holds
- * the session with ll_scpi_lock() / ll_scpi_unlock(); the lock is recursive. */
+ * the session with ll_scpi_lock() / ll_scpi_unlock(); the lock is recursive.
+ * On a simulated instrument with a virtual clock, a thread waiting in
+ * ll_scpi_lock() for another one does not take part in the clock while it
+ * waits (ll_clock_virtual_leave()), and takes part again once it holds the
+ * session if it did before, so the holder's wait for a reply on that clock
+ * can end. */
 #pragma once
 
 #include <glib.h>

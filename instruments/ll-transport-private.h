@@ -33,8 +33,10 @@ typedef struct {
   /* Discards pending replies at the device (when device_clear) and in OS
    * buffers. */
   gboolean (*clear)(LlTransport *t, GError **error);
-  /* The clock deadlines are measured on; NULL: the monotonic system clock. */
-  gint64 (*now)(LlTransport *t);
+  /* The clock the device lives on, which deadlines are measured on (a
+   * simulator's bench clock); NULL (the op or its result): a real device,
+   * measured on the monotonic system clock. */
+  LlClock *(*get_clock)(LlTransport *t);
 } LlTransportOps;
 
 struct _LlTransport {

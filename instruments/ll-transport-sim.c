@@ -83,11 +83,11 @@ sim_clear(LlTransport *t, GError **error)
   return TRUE;
 }
 
-static gint64
-sim_now(LlTransport *t)
+static LlClock *
+sim_get_clock(LlTransport *t)
 {
   SimPriv *p = t->priv;
-  return ll_clock_now(ll_sim_device_get_clock(p->dev));
+  return ll_sim_device_get_clock(p->dev);
 }
 
 const LlTransportOps ll_transport_sim_ops = {
@@ -99,5 +99,5 @@ const LlTransportOps ll_transport_sim_ops = {
   .write = sim_write,
   .read = sim_read,
   .clear = sim_clear,
-  .now = sim_now,
+  .get_clock = sim_get_clock,
 };

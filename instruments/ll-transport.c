@@ -97,10 +97,17 @@ ll_transport_has_device_clear(LlTransport *t)
   return t->ops->device_clear;
 }
 
+LlClock *
+ll_transport_get_clock(LlTransport *t)
+{
+  return t->ops->get_clock ? t->ops->get_clock(t) : NULL;
+}
+
 static gint64
 now_us(LlTransport *t)
 {
-  return t->ops->now ? t->ops->now(t) : g_get_monotonic_time();
+  LlClock *clock = ll_transport_get_clock(t);
+  return clock ? ll_clock_now(clock) : g_get_monotonic_time();
 }
 
 static gboolean

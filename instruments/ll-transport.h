@@ -22,6 +22,7 @@
 
 #include <glib.h>
 
+#include "ll-clock.h"
 #include "ll-resource.h"
 
 G_BEGIN_DECLS
@@ -91,6 +92,12 @@ gboolean ll_transport_has_device_clear(LlTransport *t);
  * the next write, as after a timeout. On a transport without device clear the
  * rest may still arrive later: the caller must resynchronise. */
 void ll_transport_reject_reply(LlTransport *t);
+
+/* The clock a simulated instrument (sim:) lives on, which its replies and
+ * this transport's timeouts are measured on: its bench's, virtual or real.
+ * NULL for a real instrument (serial:, usbtmc:, tcp:), which lives in real
+ * time. Not owned by the caller. */
+LlClock *ll_transport_get_clock(LlTransport *t);
 
 /* TRUE once the device has been found gone. */
 gboolean ll_transport_is_disconnected(LlTransport *t);

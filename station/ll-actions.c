@@ -9,6 +9,10 @@
 static const LlAction *const *const tables[] = {
   ll_actions_module,
   ll_actions_util,
+  ll_actions_evb,
+  ll_actions_tx,
+  ll_actions_rx,
+  ll_actions_ddm,
 };
 
 static GPtrArray *

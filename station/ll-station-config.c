@@ -12,6 +12,7 @@
  * differently written: ll_resource_same_device()), dates, and calibration
  * data where the class needs it. */
 #include "ll-station-config.h"
+#include "ll-resource.h"
 #include "sim/ll-product.h"
 #include "sim/ll-twin.h"
 
@@ -566,6 +567,56 @@ check_site_references(Ctx *c, LlStationConfig *cfg)
   }
 }
 
+/* The simulated bench is wired by the instruments' resource strings: every
+ * bench instrument must name the [simulation] bench, each site's EVB must be
+ * the EVB of that site, and there cannot be more modules than sites. */
+static void
+check_simulated_wiring(Ctx *c, LlStationConfig *cfg)
+{
+  const LlSimulationConfig *sim = cfg->simulation;
+  for (guint i = 0; i < cfg->instruments->len; i++) {
+    const LlInstrumentConfig *ic = cfg->instruments->pdata[i];
+    g_autoptr(LlResource) res = ic->resource ? ll_resource_parse(ic->resource, NULL, NULL) : NULL;
+    if (!res || res->kind != LL_RESOURCE_SIM || g_str_equal(res->sim_name, "scpi"))
+      continue;
+    const char *bench = g_hash_table_lookup(res->sim_options, "bench");
+    if (!sim) {
+      if (bench)
+        ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, ic->line, 1,
+                    "add a [simulation] group with bench = NAME to describe the simulated bench",
+                    "instrument '%s' is on simulated bench '%s', but the file has no [simulation]",
+                    ic->name, bench);
+      continue;
+    }
+    if (!bench || !g_str_equal(bench, sim->bench)) {
+      g_autofree gchar *hint = g_strdup_printf("add bench=%s to its resource", sim->bench);
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, ic->line, 1, hint,
+                  "instrument '%s' is not on the simulated bench '%s' of [simulation]%s%s",
+                  ic->name, sim->bench, bench ? " but on " : "", bench ? bench : "");
+    }
+  }
+  for (guint i = 0; i < cfg->sites->len; i++) {
+    const LlSiteConfig *sc = cfg->sites->pdata[i];
+    const LlInstrumentConfig *ic = sc->evb ? ll_station_config_find(cfg, sc->evb) : NULL;
+    g_autoptr(LlResource) res = ic && ic->resource ? ll_resource_parse(ic->resource, NULL, NULL) : NULL;
+    if (!res || res->kind != LL_RESOURCE_SIM || !g_str_equal(res->sim_name, "evb"))
+      continue;
+    const char *site = g_hash_table_lookup(res->sim_options, "site");
+    guint64 n = 1;
+    if ((site && !parse_uint_text(site, 8, &n)) || n != sc->number) {
+      g_autofree gchar *hint = g_strdup_printf("give evb '%s' site=%u in its resource", ic->name,
+                                               sc->number);
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, sc->line, 1, hint,
+                  "site %u's EVB '%s' is the simulated board of site %s", sc->number, ic->name,
+                  site ? site : "1");
+    }
+  }
+  if (sim && sim->modules && g_strv_length(sim->modules) > sim->sites)
+    ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, sim->line, 1,
+                "list at most one serial number per site",
+                "[simulation] lists %u modules for %u sites", g_strv_length(sim->modules), sim->sites);
+}
+
 static gint
 site_compare(gconstpointer a, gconstpointer b)
 {
@@ -713,8 +764,13 @@ check_text(const char *path, const char *text, gsize len, LlDiagList *diags)
                 "start the file with [station] and its id and line", "no [station] group");
   check_site_references(&c, cfg);
   g_ptr_array_sort(cfg->sites, site_compare);
-  if (cfg->simulation && !cfg->simulation->sites)
-    cfg->simulation->sites = MAX(1, cfg->sites->len);
+  if (cfg->simulation && !cfg->simulation->sites) {
+    guint highest = 1;
+    for (guint i = 0; i < cfg->sites->len; i++)
+      highest = MAX(highest, ((LlSiteConfig *) cfg->sites->pdata[i])->number);
+    cfg->simulation->sites = highest;
+  }
+  check_simulated_wiring(&c, cfg);
   if (ll_diag_list_count(diags, LL_DIAG_ERROR) != errors_before)
     return NULL;
   return g_steal_pointer(&cfg);

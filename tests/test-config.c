@@ -160,6 +160,21 @@ test_single_problems(void)
     { "[station]\nid = A\nline = B\n[instrument e]\nclass = evb\ndriver = lightline-evb\nresource = sim:scpi\n"
       "cal-due =\n", NULL },
     { "\xff\xfe[station]\n", " error: not a text file" },
+    /* the simulated bench is wired by resource strings */
+    { "[station]\nid = A\nline = B\n[simulation]\nbench = lab\n"
+      "[instrument e]\nclass = evb\ndriver = lightline-evb\nresource = sim:evb?site=1\n[site 1]\nevb = e\n",
+      "6:1: error: instrument 'e' is not on the simulated bench 'lab' of [simulation]\n  hint: add bench=lab" },
+    { "[station]\nid = A\nline = B\n"
+      "[instrument e]\nclass = evb\ndriver = lightline-evb\nresource = sim:evb?bench=lab\n",
+      "4:1: error: instrument 'e' is on simulated bench 'lab', but the file has no [simulation]" },
+    { "[station]\nid = A\nline = B\n[simulation]\nbench = lab\nsites = 2\n"
+      "[instrument e]\nclass = evb\ndriver = lightline-evb\nresource = sim:evb?bench=lab&site=2\n[site 1]\nevb = e\n",
+      "11:1: error: site 1's EVB 'e' is the simulated board of site 2" },
+    { "[station]\nid = A\nline = B\n[simulation]\nsites = 1\nmodules = A1,A2\n",
+      "4:1: error: [simulation] lists 2 modules for 1 sites" },
+    { "[station]\nid = A\nline = B\n[simulation]\nbench = lab\n"
+      "[instrument e]\nclass = evb\ndriver = lightline-evb\nresource = sim:evb?bench=lab&site=3\n[site 3]\nevb = e\n",
+      NULL },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree gchar *got = load_text(cases[i].text);

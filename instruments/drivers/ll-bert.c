@@ -26,7 +26,16 @@
  * call holds the session (ll_scpi_lock) from the selection to its last
  * exchange: two threads sharing one LlBert never get each other's channel.
  * The BER returned is computed from the two counts read in the same
- * transaction, so it agrees with them exactly.
+ * transaction, so it agrees with them exactly. The compared bits are read
+ * first: while gating runs, the errors read after them were counted over an
+ * interval that covers the bits' one, so the BER errs pessimistic, never
+ * optimistic. A read with no compared bits is LL_BERT_ERROR_NO_BITS: a BER of
+ * 0 over nothing would pass any limit.
+ *
+ * Synchronisation: :SENSe:MEASure:SLOSs? tells the state when asked, not
+ * whether sync was lost at some moment during the gate; this command set has
+ * no latched loss-of-sync indicator, so LlBertCounts.sync is the state at the
+ * read (a transient loss between reads shows only through its errors).
  *
  * Model differences are data: the driver table below holds the command set
  * of each driver and the *IDN? models it accepts. */
@@ -297,21 +306,29 @@ ll_bert_read(LlBert *bert, guint channel, LlBertCounts *counts, GError **error)
   LlBertCounts c = { 0 };
   gboolean sync_loss = TRUE;
   ll_scpi_lock(bert->scpi);
+  /* bits before errors: see the top of the file */
   gboolean ok = ll_scpi_writef(bert->scpi, error, "%s %u", bert->cmd->select, channel) &&
-                query_count(bert, bert->cmd->errors_query, &c.errors, error) &&
                 query_count(bert, bert->cmd->bits_query, &c.bits, error) &&
+                query_count(bert, bert->cmd->errors_query, &c.errors, error) &&
                 ll_scpi_query_bool(bert->scpi, bert->cmd->sync_loss_query, &sync_loss, error) &&
                 ll_scpi_check_errors(bert->scpi, error);
   ll_scpi_unlock(bert->scpi);
   if (!ok)
     return FALSE;
-  if (c.errors > c.bits) {
-    g_set_error(error, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE,
-                "%s: channel %u: %.0f errors in %.0f bits cannot be", ll_scpi_get_resource(bert->scpi),
-                channel, c.errors, c.bits);
+  if (c.bits == 0) {
+    g_set_error(error, LL_BERT_ERROR, LL_BERT_ERROR_NO_BITS,
+                "%s: channel %u: the error detector compared no bits (%.0f errors): not gated, "
+                "or read before any bit went by; there is no BER to give",
+                ll_scpi_get_resource(bert->scpi), channel, c.errors);
     return FALSE;
   }
-  c.ber = c.bits > 0 ? c.errors / c.bits : 0;
+  if (c.errors > c.bits) {
+    g_set_error(error, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE,
+                "%s: channel %u: %.0f errors against %.0f compared bits: the counts cannot be "
+                "trusted", ll_scpi_get_resource(bert->scpi), channel, c.errors, c.bits);
+    return FALSE;
+  }
+  c.ber = c.errors / c.bits;
   c.sync = !sync_loss;
   *counts = c;
   return TRUE;

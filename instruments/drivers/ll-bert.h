@@ -18,15 +18,19 @@ typedef enum {
   LL_BERT_ERROR_DRIVER,   /* the driver name is not a BERT driver */
   LL_BERT_ERROR_MODEL,    /* the instrument that answered is not one the driver knows */
   LL_BERT_ERROR_ARGUMENT, /* unknown pattern or channel out of range: nothing was sent */
+  LL_BERT_ERROR_NO_BITS,  /* the detector compared no bits (never gated, or read at once):
+                           * there is no BER to give */
 } LlBertError;
 
 typedef struct _LlBert LlBert;
 
 typedef struct {
-  double bits;     /* compared bits since the gating started */
+  double bits;     /* compared bits since the gating started; > 0 */
   double errors;   /* errored bits */
-  double ber;      /* errors / bits (0 when no bits) */
-  gboolean sync;   /* the detector is synchronised to the pattern */
+  double ber;      /* errors / bits */
+  gboolean sync;   /* the detector is synchronised to the pattern when read (not
+                    * over the whole gate: the instrument's command set, as the
+                    * driver knows it, has no latched loss of sync) */
 } LlBertCounts;
 
 /* Opens the BERT at @resource with @driver ("anritsu-mp1900"), asks *IDN?,
@@ -60,7 +64,13 @@ gboolean ll_bert_set_detector(LlBert *bert, guint channel, const char *pattern, 
 gboolean ll_bert_start(LlBert *bert, guint channel, GError **error);
 gboolean ll_bert_stop(LlBert *bert, guint channel, GError **error);
 /* Counts so far (gating may still run); after ll_bert_stop() they stay as
- * they were when gating stopped. @counts is written only on success. */
+ * they were when gating stopped. The compared bits are read before the
+ * errors, so while gating runs the errors cover at least the bits' interval:
+ * the BER can only come out pessimistic. No compared bits (a channel never
+ * gated, or read right after ll_bert_start()) is LL_BERT_ERROR_NO_BITS, never
+ * a BER of 0; more errors than bits is LL_SCPI_ERROR_PARSE. A caller must
+ * still check @sync: errors counted without synchronisation are not a BER.
+ * @counts is written only on success. */
 gboolean ll_bert_read(LlBert *bert, guint channel, LlBertCounts *counts, GError **error);
 
 /* TRUE if @pattern is a pattern name the class knows (case-insensitive). */

@@ -1,7 +1,16 @@
 /* ll-evb.c: the lightline-evb driver (see ll-evb.h and
  * docs/evb-protocol.md). A two-wire query answered with an empty line has
  * failed; the reason is the error the board queued (201 NACK, 202 no module,
- * 203 not powered). */
+ * 203 not powered). A two-wire write has no reply: the driver asks
+ * SYST:ERR:COUN? right after it, in the same locked exchange, and a count
+ * above 0 is the write's failure (which is why open clears the queue).
+ *
+ * NACK retries: a NACK is tried again after 20, 40 and 80 ms (nack_pause_ms),
+ * slept on the board's clock (ll_evb_set_clock(); the system clock by
+ * default) with the session released in between, so other users of the
+ * board get their turn (unless the caller holds the session for a
+ * transaction of its own). Other failures (no module, not powered, a
+ * transport error) are not retried. */
 #include "ll-evb.h"
 #include "ll-instrument-class.h"
 
@@ -9,11 +18,16 @@
 
 G_DEFINE_QUARK(ll-evb-error-quark, ll_evb_error)
 
-#define NACK_RETRIES 4
+/* The pauses before the second, third and fourth try of a NACKed two-wire
+ * transaction: 140 ms in all, more than the ~60 ms a module may take after
+ * reset before it answers. */
+static const guint nack_pause_ms[] = { 20, 40, 80 };
+#define NACK_TRIES (G_N_ELEMENTS(nack_pause_ms) + 1)
 
 struct _LlEvb {
   LlScpi *scpi;
   LlIdn idn;
+  LlClock *clock;
 };
 
 LlEvb *
@@ -29,6 +43,7 @@ ll_evb_open(const char *driver, const char *resource, GError **error)
     return NULL;
   LlEvb *evb = g_new0(LlEvb, 1);
   evb->scpi = g_steal_pointer(&scpi);
+  evb->clock = ll_clock_system();
   g_autofree gchar *proto = NULL;
   if (!ll_scpi_idn(evb->scpi, &evb->idn, error) ||
       !(proto = ll_scpi_query(evb->scpi, "SYST:PROT?", error))) {
@@ -42,7 +57,24 @@ ll_evb_open(const char *driver, const char *resource, GError **error)
     ll_evb_close(evb);
     return NULL;
   }
+  /* a stale error would otherwise fail the first write (see the top) */
+  if (!ll_scpi_clear_status(evb->scpi, error)) {
+    ll_evb_close(evb);
+    return NULL;
+  }
   return evb;
+}
+
+void
+ll_evb_set_clock(LlEvb *evb, LlClock *clock)
+{
+  evb->clock = clock ? clock : ll_clock_system();
+}
+
+LlClock *
+ll_evb_get_clock(LlEvb *evb)
+{
+  return evb->clock;
 }
 
 void
@@ -95,7 +127,7 @@ ll_evb_twi_read(LlEvb *evb, guint8 address, guint8 offset, guint8 *buf, gsize le
 {
   g_return_val_if_fail(len >= 1 && len <= 256, FALSE);
   g_autofree gchar *cmd = g_strdup_printf("TWI:READ? %u,%u,%zu", address, offset, len);
-  for (int attempt = 0;; attempt++) {
+  for (guint attempt = 0;; attempt++) {
     ll_scpi_lock(evb->scpi);
     g_autoptr(GError) err = NULL;
     g_autofree gchar *reply = ll_scpi_query(evb->scpi, cmd, &err);
@@ -125,10 +157,11 @@ ll_evb_twi_read(LlEvb *evb, guint8 address, guint8 offset, guint8 *buf, gsize le
     }
     int code = twi_failure(evb, cmd, &err);
     ll_scpi_unlock(evb->scpi);
-    if (code != LL_EVB_ERROR_NACK || attempt + 1 >= NACK_RETRIES) {
+    if (code != LL_EVB_ERROR_NACK || attempt + 1 >= NACK_TRIES) {
       g_propagate_error(error, g_steal_pointer(&err));
       return FALSE;
     }
+    ll_clock_sleep(evb->clock, nack_pause_ms[attempt] * (gint64) 1000);
   }
 }
 
@@ -142,7 +175,7 @@ ll_evb_twi_write(LlEvb *evb, guint8 address, guint8 offset, const guint8 *data, 
   for (gsize i = 0; i < len; i++)
     g_string_append_printf(cmd, "%02X", data[i]);
   g_autofree gchar *text = g_string_free(cmd, FALSE);
-  for (int attempt = 0;; attempt++) {
+  for (guint attempt = 0;; attempt++) {
     ll_scpi_lock(evb->scpi);
     g_autoptr(GError) err = NULL;
     gint64 count = 0;
@@ -155,10 +188,11 @@ ll_evb_twi_write(LlEvb *evb, guint8 address, guint8 offset, const guint8 *data, 
     }
     int code = ok ? twi_failure(evb, "TWI:WRITE", &err) : -1;
     ll_scpi_unlock(evb->scpi);
-    if (code != LL_EVB_ERROR_NACK || attempt + 1 >= NACK_RETRIES) {
+    if (code != LL_EVB_ERROR_NACK || attempt + 1 >= NACK_TRIES) {
       g_propagate_error(error, g_steal_pointer(&err));
       return FALSE;
     }
+    ll_clock_sleep(evb->clock, nack_pause_ms[attempt] * (gint64) 1000);
   }
 }
 

@@ -1,9 +1,12 @@
 /* ll-evb.h: the module evaluation board class. Driver: lightline-evb, the
  * protocol of docs/evb-protocol.md. Two-wire transactions that the module
- * does not acknowledge are retried a few times (a module still initialising,
- * a noisy bus) before they fail with LL_EVB_ERROR_NACK. */
+ * does not acknowledge are tried up to four times, 20, 40 and 80 ms apart
+ * (140 ms in all: a module still initialising after reset, which may take
+ * about 60 ms, or a noisy bus) before they fail with LL_EVB_ERROR_NACK. The
+ * pauses are slept on the board's clock (ll_evb_set_clock()). */
 #pragma once
 
+#include "ll-clock.h"
 #include "ll-scpi.h"
 
 G_BEGIN_DECLS
@@ -26,13 +29,28 @@ typedef enum {
   LL_EVB_PIN_MODSELL,
 } LlEvbPin;
 
-/* Opens the board and checks it speaks protocol LLEVB 1.x. */
+/* Opens the board, checks it speaks protocol LLEVB 1.x (LL_EVB_ERROR_PROTOCOL
+ * otherwise) and clears its status (*CLS), so an error left queued by an
+ * earlier session cannot fail a later command. The board's clock is the
+ * system clock until ll_evb_set_clock(). */
 LlEvb *ll_evb_open(const char *driver, const char *resource, GError **error);
 void ll_evb_close(LlEvb *evb);
 const LlIdn *ll_evb_idn(LlEvb *evb);
+/* The session. A caller that needs several accesses in a row without
+ * another user of the board in between (a page select and the access to
+ * that page) holds it with ll_scpi_lock() / ll_scpi_unlock(). */
 LlScpi *ll_evb_scpi(LlEvb *evb);
+/* The clock the NACK retry pauses are slept on: the station sets its station
+ * clock (the bench's virtual clock on a simulated station, where a pause on
+ * the system clock would cost real time and let no bench time pass). Not
+ * owned; it must outlive @evb. NULL sets the system clock. */
+void ll_evb_set_clock(LlEvb *evb, LlClock *clock);
+LlClock *ll_evb_get_clock(LlEvb *evb);
 
-/* Two-wire access at 7-bit @address (0x50 for CMIS). @len 1..256. */
+/* Two-wire access at 7-bit @address (0x50 for CMIS). @len 1..256. A NACK is
+ * retried as said above; the session is not held during the pauses unless
+ * the caller holds it. A write's outcome is asked with SYST:ERR:COUN? in the
+ * same transaction. */
 gboolean ll_evb_twi_read(LlEvb *evb, guint8 address, guint8 offset, guint8 *buf, gsize len,
                          GError **error);
 gboolean ll_evb_twi_write(LlEvb *evb, guint8 address, guint8 offset, const guint8 *data,

@@ -1,7 +1,30 @@
-/* ll-module.c: CMIS module access through an EVB (see ll-module.h). */
+/* ll-module.c: CMIS module access through an EVB (see ll-module.h).
+ *
+ * Paged access: the 256-byte window shows the page chosen by bytes 126-127
+ * (bank, page), so a page select and the access after it are one
+ * transaction: the EVB session is held (ll_scpi_lock(ll_evb_scpi())) across
+ * both, and two users of one EVB cannot select each other's page in between.
+ * A read-modify-write of a control byte holds it across the read and the
+ * write as well.
+ *
+ * Waiting: the wait loops read only what they wait for, never the latched
+ * clear-on-read flags (lower page bytes 8-11, page 11h bytes 134-153), so a
+ * flag raised while the station waits (a temperature alarm during power-up,
+ * a LOS during activation) is still there when the flags are checked. Power-up
+ * polls byte 3 (module state), and byte 41 (fault cause) once the state is
+ * Fault; activation polls page 11h bytes 128-131 (data-path states).
+ *
+ * Deadlines are what page 01h advertises: ModulePwrUp max for power-up,
+ * DPInit max + DPTxTurnOn max for activation (the data path initialises,
+ * then its transmitters turn on). A code of ">= 50 min" has no maximum, and
+ * a reserved code none either: the driver then waits at most
+ * UNBOUNDED_WAIT_MS, and its timeout message says so. ConfigStatus (page 11h
+ * bytes 202-205, the result of ApplyDPInit) is not checked: the simulated
+ * module does not fill it, so a check could not be tested here. */
 #include "ll-module.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 G_DEFINE_QUARK(ll-module-error-quark, ll_module_error)
@@ -9,12 +32,45 @@ G_DEFINE_QUARK(ll-module-error-quark, ll_module_error)
 #define ADDR 0x50 /* the CMIS module's two-wire address */
 #define POLL_US (50 * 1000)
 #define ANSWER_TIMEOUT_US (2 * G_USEC_PER_SEC) /* management interface up after reset */
-#define UNBOUNDED_WAIT_MS (60 * 1000.0)        /* when the module advertises ">= 50 min" */
+#define UNBOUNDED_WAIT_MS (60 * 1000.0)        /* when the module advertises no maximum */
+#define DEFAULT_WAIT_US (5 * G_USEC_PER_SEC)   /* when page 01h cannot be read (flat memory) */
 
-gboolean
-ll_module_read_lower(LlEvb *evb, guint8 out[128], GError **error)
+/* Lower page bytes the driver reads on its own. */
+#define BYTE_FLAT 2        /* bit 7: flat memory */
+#define BYTE_STATE 3       /* bits 3-1: module state */
+#define BYTE_CONTROLS 26   /* bit 4: LowPwrRequestSW */
+#define BYTE_FAULT_CAUSE 41
+/* Page 10h / 11h bytes. */
+#define BYTE_DP_DEINIT 128
+#define BYTE_APPLY_DP_INIT 143
+#define BYTE_STAGED_APPSEL 145
+#define BYTE_DP_STATE 128  /* page 11h 128-131, a nibble per lane */
+
+static gboolean
+argument_error(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static gboolean
+argument_error(GError **error, const char *format, ...)
 {
-  return ll_evb_twi_read(evb, ADDR, 0, out, 128, error);
+  va_list ap;
+  va_start(ap, format);
+  g_autofree gchar *msg = g_strdup_vprintf(format, ap);
+  va_end(ap);
+  g_set_error_literal(error, LL_MODULE_ERROR, LL_MODULE_ERROR_ARGUMENT, msg);
+  return FALSE;
+}
+
+/* Holds / releases the EVB session for a transaction of several accesses. */
+static void
+lock(LlEvb *evb)
+{
+  ll_scpi_lock(ll_evb_scpi(evb));
+}
+
+static void
+unlock(LlEvb *evb)
+{
+  ll_scpi_unlock(ll_evb_scpi(evb));
 }
 
 static gboolean
@@ -24,19 +80,60 @@ select_page(LlEvb *evb, guint bank, guint page, GError **error)
   return ll_evb_twi_write(evb, ADDR, 126, sel, 2, error);
 }
 
+/* Reads @len bytes at @addr (128-255) of @bank/@page: select and read in one
+ * transaction. */
+static gboolean
+page_read(LlEvb *evb, guint bank, guint page, guint addr, guint8 *out, gsize len,
+          GError **error)
+{
+  lock(evb);
+  gboolean ok = select_page(evb, bank, page, error) &&
+                ll_evb_twi_read(evb, ADDR, (guint8) addr, out, len, error);
+  unlock(evb);
+  return ok;
+}
+
+/* Clears the bits of @clear and sets those of @set in byte @addr (128-255)
+ * of @bank/@page: select, read and write in one transaction. */
+static gboolean
+page_update_bits(LlEvb *evb, guint bank, guint page, guint addr, guint8 clear, guint8 set,
+                 GError **error)
+{
+  guint8 b = 0;
+  lock(evb);
+  gboolean ok = select_page(evb, bank, page, error) &&
+                ll_evb_twi_read(evb, ADDR, (guint8) addr, &b, 1, error);
+  if (ok) {
+    b = (guint8) ((b & ~clear) | set);
+    ok = ll_evb_twi_write(evb, ADDR, (guint8) addr, &b, 1, error);
+  }
+  unlock(evb);
+  return ok;
+}
+
+gboolean
+ll_module_read_lower(LlEvb *evb, guint8 out[128], GError **error)
+{
+  return ll_evb_twi_read(evb, ADDR, 0, out, 128, error);
+}
+
 gboolean
 ll_module_read_page(LlEvb *evb, guint bank, guint page, guint8 out[128], GError **error)
 {
-  return select_page(evb, bank, page, error) && ll_evb_twi_read(evb, ADDR, 128, out, 128, error);
+  return page_read(evb, bank, page, 128, out, 128, error);
 }
 
 gboolean
 ll_module_write(LlEvb *evb, guint bank, guint page, guint addr, const guint8 *data, gsize len,
                 GError **error)
 {
-  if (addr >= 128 && !select_page(evb, bank, page, error))
-    return FALSE;
-  return ll_evb_twi_write(evb, ADDR, (guint8) addr, data, len, error);
+  if (addr < 128)
+    return ll_evb_twi_write(evb, ADDR, (guint8) addr, data, len, error);
+  lock(evb);
+  gboolean ok = select_page(evb, bank, page, error) &&
+                ll_evb_twi_write(evb, ADDR, (guint8) addr, data, len, error);
+  unlock(evb);
+  return ok;
 }
 
 LlCmisImage *
@@ -58,24 +155,37 @@ ll_module_read_image(LlEvb *evb, GError **error)
   return g_steal_pointer(&img);
 }
 
-static guint8
-lower_state(const guint8 *lower)
+/* How long the module says a transition may take, µs; appends "@name < 5 s"
+ * (or, with no advertised maximum, what the driver waits instead) to @why. */
+static gint64
+advertised_us(LlCmisDuration d, const char *name, GString *why)
 {
-  return (lower[3] >> 1) & 0x07;
+  if (why->len)
+    g_string_append(why, " + ");
+  if (isfinite(d.max_ms)) {
+    g_string_append_printf(why, "%s < %g s", name, d.max_ms / 1000);
+    return (gint64) (d.max_ms * 1000);
+  }
+  g_string_append_printf(why, "%s advertised as %s, no maximum: capped at %g s", name,
+                         ll_cmis_duration_text(d.code), UNBOUNDED_WAIT_MS / 1000);
+  return (gint64) (UNBOUNDED_WAIT_MS * 1000);
 }
 
-/* How long the module says a transition may take, µs. */
-static gint64
-advertised_us(LlCmisDuration d)
+/* Page 01h decoded into @adv. FALSE with *@failed set and @error set when
+ * it cannot be read; FALSE with neither when it does not decode. */
+static gboolean
+read_advertising(LlEvb *evb, LlCmisAdvertising *adv, GError **error, gboolean *failed)
 {
-  double ms = isfinite(d.max_ms) ? d.max_ms : UNBOUNDED_WAIT_MS;
-  return (gint64) (ms * 1000);
+  g_autoptr(LlCmisImage) img = ll_cmis_image_new();
+  *failed = !ll_module_read_page(evb, 0, 0x01, ll_cmis_image_edit_page(img, 0, 0x01), error);
+  return !*failed && ll_cmis_decode_advertising(img, adv, NULL);
 }
 
 /* Powers the module with LPMode asserted and waits for it to answer; fills
- * @lower with its lower page. */
+ * @head with lower page bytes 0-3 (identifier, revision, flat memory, state:
+ * no latched flags among them). */
 static gboolean
-power_on_and_wait(LlEvb *evb, LlClock *clock, guint8 lower[128], GError **error)
+power_on_and_wait(LlEvb *evb, LlClock *clock, guint8 head[4], GError **error)
 {
   gboolean present = FALSE;
   if (!ll_evb_module_present(evb, &present, error))
@@ -93,7 +203,7 @@ power_on_and_wait(LlEvb *evb, LlClock *clock, guint8 lower[128], GError **error)
   gint64 deadline = ll_clock_now(clock) + ANSWER_TIMEOUT_US;
   for (;;) {
     g_autoptr(GError) err = NULL;
-    if (ll_module_read_lower(evb, lower, &err))
+    if (ll_evb_twi_read(evb, ADDR, 0, head, 4, &err))
       return TRUE;
     if (!g_error_matches(err, LL_EVB_ERROR, LL_EVB_ERROR_NACK) || ll_clock_now(clock) >= deadline) {
       g_propagate_prefixed_error(error, g_steal_pointer(&err),
@@ -107,103 +217,123 @@ power_on_and_wait(LlEvb *evb, LlClock *clock, guint8 lower[128], GError **error)
 gboolean
 ll_module_power_on_low_power(LlEvb *evb, LlClock *clock, GError **error)
 {
-  guint8 lower[128];
-  return power_on_and_wait(evb, clock, lower, error);
+  guint8 head[4];
+  return power_on_and_wait(evb, clock, head, error);
 }
 
 gboolean
 ll_module_power_up(LlEvb *evb, LlClock *clock, GError **error)
 {
-  guint8 lower[128];
-  if (!power_on_and_wait(evb, clock, lower, error))
+  guint8 head[4];
+  if (!power_on_and_wait(evb, clock, head, error))
     return FALSE;
-  gint64 deadline;
-  gint64 pwr_up_us = 5 * G_USEC_PER_SEC;
-  if (!(lower[2] & 0x80)) {
-    g_autoptr(LlCmisImage) img = ll_cmis_image_new();
-    LlCmisAdvertising adv;
-    if (!ll_module_read_page(evb, 0, 0x01, ll_cmis_image_edit_page(img, 0, 0x01), error))
-      return FALSE;
-    if (ll_cmis_decode_advertising(img, &adv, NULL))
-      pwr_up_us = advertised_us(adv.module_pwr_up);
-  }
-  /* release low power: hardware pin and the software request bit */
-  guint8 controls = lower[26] & (guint8) ~0x10;
-  if (!ll_module_write(evb, 0, 0, 26, &controls, 1, error) ||
-      !ll_evb_set_pin(evb, LL_EVB_PIN_LPMODE, FALSE, error))
+  gint64 pwr_up_us = DEFAULT_WAIT_US;
+  g_autoptr(GString) why = g_string_new(NULL);
+  LlCmisAdvertising adv;
+  gboolean failed = FALSE;
+  if (head[BYTE_FLAT] & 0x80)
+    g_string_printf(why, "flat memory, no page 01h: %g s assumed", DEFAULT_WAIT_US / 1e6);
+  else if (read_advertising(evb, &adv, error, &failed))
+    pwr_up_us = advertised_us(adv.module_pwr_up, "ModulePwrUp", why);
+  else if (failed)
     return FALSE;
-  deadline = ll_clock_now(clock) + pwr_up_us;
+  else
+    g_string_printf(why, "page 01h does not decode: %g s assumed", DEFAULT_WAIT_US / 1e6);
+  /* release low power: the software request bit (read-modify-write of byte
+   * 26, in one transaction) and the hardware pin */
+  guint8 controls = 0;
+  lock(evb);
+  gboolean ok = ll_evb_twi_read(evb, ADDR, BYTE_CONTROLS, &controls, 1, error);
+  controls &= (guint8) ~0x10;
+  ok = ok && ll_evb_twi_write(evb, ADDR, BYTE_CONTROLS, &controls, 1, error);
+  unlock(evb);
+  if (!ok || !ll_evb_set_pin(evb, LL_EVB_PIN_LPMODE, FALSE, error))
+    return FALSE;
+  gint64 deadline = ll_clock_now(clock) + pwr_up_us;
   for (;;) {
-    if (!ll_module_read_lower(evb, lower, error))
+    guint8 state_byte = 0;
+    if (!ll_evb_twi_read(evb, ADDR, BYTE_STATE, &state_byte, 1, error))
       return FALSE;
-    guint8 s = lower_state(lower);
+    guint8 s = (state_byte >> 1) & 0x07;
     if (s == LL_CMIS_MODULE_READY)
       return TRUE;
     if (s == LL_CMIS_MODULE_FAULT) {
+      guint8 cause = 0;
+      if (!ll_evb_twi_read(evb, ADDR, BYTE_FAULT_CAUSE, &cause, 1, error))
+        return FALSE;
       g_set_error(error, LL_MODULE_ERROR, LL_MODULE_ERROR_FAULT, "the module went to Fault (%s)",
-                  ll_cmis_fault_cause_name(lower[41]));
+                  ll_cmis_fault_cause_name(cause));
       return FALSE;
     }
     if (ll_clock_now(clock) >= deadline) {
       g_set_error(error, LL_MODULE_ERROR, LL_MODULE_ERROR_TIMEOUT,
-                  "the module is still %s %.1f s after power-up began (it advertises at most %.1f s)",
-                  ll_cmis_module_state_name(s), pwr_up_us / 1e6, pwr_up_us / 1e6);
+                  "the module is still %s %.1f s after power-up began (%s)",
+                  ll_cmis_module_state_name(s), pwr_up_us / 1e6, why->str);
       return FALSE;
     }
     ll_clock_sleep(clock, POLL_US);
   }
 }
 
+/* The mask of the first @lanes lanes, or FALSE with @error set. */
+static gboolean
+lane_mask(guint lanes, guint8 *mask, GError **error)
+{
+  if (lanes < 1 || lanes > 8)
+    return argument_error(error, "%u lanes: a bank has lanes 1 to 8", lanes);
+  *mask = (guint8) ((1u << lanes) - 1);
+  return TRUE;
+}
+
 gboolean
 ll_module_activate(LlEvb *evb, guint app_sel, guint lanes, LlClock *clock, GError **error)
 {
-  g_return_val_if_fail(lanes >= 1 && lanes <= 8 && app_sel >= 1 && app_sel <= 15, FALSE);
-  g_autoptr(LlCmisImage) img = ll_cmis_image_new();
-  LlCmisAdvertising adv;
-  if (!ll_module_read_page(evb, 0, 0x01, ll_cmis_image_edit_page(img, 0, 0x01), error))
+  guint8 mask = 0;
+  if (!lane_mask(lanes, &mask, error))
     return FALSE;
-  gint64 dp_init_us = ll_cmis_decode_advertising(img, &adv, NULL) ? advertised_us(adv.dp_init)
-                                                                  : 5 * G_USEC_PER_SEC;
-  guint8 mask = (guint8) ((1u << lanes) - 1);
+  if (app_sel < 1 || app_sel > 15)
+    return argument_error(error, "AppSel %u: applications are 1 to 15", app_sel);
+  LlCmisAdvertising adv;
+  gboolean failed = FALSE;
+  gint64 wait_us = DEFAULT_WAIT_US;
+  g_autoptr(GString) why = g_string_new(NULL);
+  if (read_advertising(evb, &adv, error, &failed))
+    wait_us = advertised_us(adv.dp_init, "DPInit", why) +
+              advertised_us(adv.dp_tx_turn_on, "DPTxTurnOn", why);
+  else if (failed)
+    return FALSE;
+  else
+    g_string_printf(why, "page 01h does not decode: %g s assumed", DEFAULT_WAIT_US / 1e6);
   guint8 appsel[8];
   for (guint i = 0; i < lanes; i++)
     appsel[i] = (guint8) (app_sel << 4);
-  guint8 p10[2];
-  if (!ll_module_read_page(evb, 0, 0x10, ll_cmis_image_edit_page(img, 0, 0x10), error))
+  if (!ll_module_write(evb, 0, 0x10, BYTE_STAGED_APPSEL, appsel, lanes, error) ||
+      !ll_module_write(evb, 0, 0x10, BYTE_APPLY_DP_INIT, &mask, 1, error) ||
+      !page_update_bits(evb, 0, 0x10, BYTE_DP_DEINIT, mask, 0, error)) /* clear DataPathDeinit */
     return FALSE;
-  p10[0] = ll_cmis_image_get_page(img, 0, 0x10)[0] & (guint8) ~mask; /* clear DataPathDeinit */
-  p10[1] = mask;                                                    /* ApplyDPInit */
-  if (!ll_module_write(evb, 0, 0x10, 145, appsel, lanes, error) ||
-      !ll_module_write(evb, 0, 0x10, 143, &p10[1], 1, error) ||
-      !ll_module_write(evb, 0, 0x10, 128, &p10[0], 1, error))
-    return FALSE;
-  gint64 deadline = ll_clock_now(clock) + dp_init_us;
+  gint64 deadline = ll_clock_now(clock) + wait_us;
   for (;;) {
-    guint8 p11[128];
-    if (!ll_module_read_page(evb, 0, 0x11, p11, error))
+    guint8 states[4];
+    if (!page_read(evb, 0, 0x11, BYTE_DP_STATE, states, sizeof states, error))
       return FALSE;
     guint done = 0;
-    GString *pending = g_string_new(NULL);
+    g_autoptr(GString) pending = g_string_new(NULL);
     for (guint i = 0; i < lanes; i++) {
-      guint8 st = (p11[i / 2] >> (4 * (i % 2))) & 0x0F;
+      guint8 st = (states[i / 2] >> (4 * (i % 2))) & 0x0F;
       if (st == LL_CMIS_DP_ACTIVATED)
         done++;
       else
         g_string_append_printf(pending, "%s lane %u %s", pending->len ? "," : "", i + 1,
                                ll_cmis_data_path_state_name(st));
     }
-    if (done == lanes) {
-      g_string_free(pending, TRUE);
+    if (done == lanes)
       return TRUE;
-    }
     if (ll_clock_now(clock) >= deadline) {
       g_set_error(error, LL_MODULE_ERROR, LL_MODULE_ERROR_TIMEOUT,
-                  "data paths not activated within the advertised %.1f s:%s", dp_init_us / 1e6,
+                  "data paths not activated within %.1f s (%s):%s", wait_us / 1e6, why->str,
                   pending->str);
-      g_string_free(pending, TRUE);
       return FALSE;
     }
-    g_string_free(pending, TRUE);
     ll_clock_sleep(clock, POLL_US);
   }
 }
@@ -211,8 +341,10 @@ ll_module_activate(LlEvb *evb, guint app_sel, guint lanes, LlClock *clock, GErro
 gboolean
 ll_module_deactivate(LlEvb *evb, guint lanes, GError **error)
 {
-  guint8 mask = (guint8) ((1u << lanes) - 1);
-  return ll_module_write(evb, 0, 0x10, 128, &mask, 1, error);
+  guint8 mask = 0;
+  /* set DataPathDeinit of these lanes only: the other lanes keep theirs */
+  return lane_mask(lanes, &mask, error) &&
+         page_update_bits(evb, 0, 0x10, BYTE_DP_DEINIT, 0, mask, error);
 }
 
 gboolean
@@ -222,7 +354,7 @@ ll_module_power_down(LlEvb *evb, GError **error)
    * is already off, so only the pin and the supply decide the outcome. */
   g_autoptr(GError) ignored = NULL, pin = NULL, supply = NULL;
   guint8 all = 0xFF;
-  ll_module_write(evb, 0, 0x10, 128, &all, 1, &ignored);
+  ll_module_write(evb, 0, 0x10, BYTE_DP_DEINIT, &all, 1, &ignored);
   ll_evb_set_pin(evb, LL_EVB_PIN_LPMODE, TRUE, &pin);
   ll_evb_set_power(evb, FALSE, &supply);
   if (pin || supply) {

@@ -13,11 +13,28 @@
  * followed by SYST:ERR? (an instrument that refused it is an
  * LL_SCPI_ERROR_INSTRUMENT error) and read back.
  *
+ * The unit of a reading: the meter answers a reading in whatever unit it is
+ * set to at that moment, and a meter switched to W behind the driver (a *RST:
+ * the PM100's default is W; a power cycle; someone's raw SCPI) would answer a
+ * dark input as ~3e-11, which taken as dBm is 0 dBm, a plausible launch
+ * power. So every reading asks the channel's unit right after the reading, in
+ * the same locked transaction, and refuses a reading unless the unit is dBm
+ * (LL_SCPI_ERROR_INSTRUMENT; the meter must be opened again to be set up).
+ * The unit is asked after the reading rather than before because the meter
+ * formats its reply when the averaging ends, just before the unit query:
+ * only two unit changes within the one transaction could slip through. The
+ * alternative (set W, convert in the driver) was not taken: a meter reset to
+ * dBm behind the driver (the N774x's *RST default) could then answer about
+ * 0.001 (dBm), which taken as W converts to a plausible 0 dBm. A unit other
+ * than the one set is also the sign of a reset, which loses the wavelength
+ * correction: refusing is right either way.
+ *
  * A reading waits for the transport's timeout plus the channel's averaging
  * time (as read at open or set through the driver: an averaging changed
- * behind the driver's back with raw SCPI is not known to it). A dark input reads as the meter's floor (a very low dBm value); an
- * over-range or not-a-number reading (SCPI 9.9E37 / 9.91E37) is
- * LL_SCPI_ERROR_NOT_A_NUMBER, never a value.
+ * behind the driver's back with raw SCPI is not known to it). A dark input
+ * reads as the meter's floor (a very low dBm value); an over-range or
+ * not-a-number reading (SCPI 9.9E37 / 9.91E37) is LL_SCPI_ERROR_NOT_A_NUMBER,
+ * never a value.
  *
  * Arguments out of range (a channel the meter does not have, a wavelength or
  * averaging time outside the family's limits, an unknown driver name) are
@@ -56,6 +73,8 @@ typedef struct {
   double sample_s;            /* > 0: averaging is a count of samples this long */
   double min_avg_s, max_avg_s;
   const char *read;
+  const char *get_unit;       /* the channel's unit, asked with every reading */
+  const char *unit_dbm;       /* get_unit's reply for dBm: a number or a keyword */
 } PmDriver;
 
 static const char *const thorlabs_makers[] = { "Thorlabs", NULL };
@@ -92,6 +111,8 @@ static const PmDriver drivers[] = {
     .min_avg_s = 0.003,
     .max_avg_s = 30,
     .read = "MEAS:POW?",
+    .get_unit = "SENS:POW:UNIT?",
+    .unit_dbm = "DBM",
   },
   {
     .driver = "keysight-n774x",
@@ -110,6 +131,8 @@ static const PmDriver drivers[] = {
     .min_avg_s = 1e-4,
     .max_avg_s = 10,
     .read = ":READ$c:POW?",
+    .get_unit = ":SENS$c:POW:UNIT?",
+    .unit_dbm = "0", /* 0 dBm, 1 W; the meter answers "+0" */
   },
 };
 
@@ -333,19 +356,48 @@ ll_power_meter_set_averaging(LlPowerMeter *pm, guint channel, double seconds, GE
   return TRUE;
 }
 
+/* TRUE when @reply (to the row's get_unit) says dBm: compared as a number
+ * when the row's unit_dbm is one ("+0" matches "0" and "+0.000E+00"), as a
+ * keyword (any case) otherwise. */
+static gboolean
+unit_is_dbm(const PmDriver *d, const char *reply)
+{
+  double want = 0, got = 0;
+  if (ll_scpi_parse_double(d->unit_dbm, &want, NULL))
+    return ll_scpi_parse_double(reply, &got, NULL) && got == want;
+  g_autofree gchar *r = g_strstrip(g_strdup(reply));
+  return g_ascii_strcasecmp(r, d->unit_dbm) == 0;
+}
+
 gboolean
 ll_power_meter_read_dbm(LlPowerMeter *pm, guint channel, double *dbm, GError **error)
 {
   if (!channel_ok(pm, channel, error))
     return FALSE;
   g_autofree gchar *query = expand(pm->driver->read, channel, NULL);
+  g_autofree gchar *unit_query = expand(pm->driver->get_unit, channel, NULL);
+  g_autofree gchar *unit = NULL;
+  double value = 0;
   LlTransport *t = ll_scpi_get_transport(pm->scpi);
   ll_scpi_lock(pm->scpi);
   /* the reply comes after the averaging time */
   guint saved = ll_transport_get_timeout(t);
   ll_transport_set_timeout(t, saved + (guint) ceil(pm->avg_s[channel - 1] * 1000));
-  gboolean ok = ll_scpi_query_double(pm->scpi, query, dbm, error);
+  gboolean ok = ll_scpi_query_double(pm->scpi, query, &value, error);
   ll_transport_set_timeout(t, saved);
+  /* the unit the reply was formatted in, in the same transaction */
+  ok = ok && (unit = ll_scpi_query(pm->scpi, unit_query, error)) != NULL;
   ll_scpi_unlock(pm->scpi);
-  return ok;
+  if (!ok)
+    return FALSE;
+  if (!unit_is_dbm(pm->driver, unit)) {
+    g_set_error(error, LL_SCPI_ERROR, LL_SCPI_ERROR_INSTRUMENT,
+                "%s: channel %u: reading refused: %s answers '%s', not dBm; the unit was changed "
+                "behind the driver (a *RST or a power cycle resets it, and the wavelength with "
+                "it): open the meter again to set it up",
+                ll_scpi_get_resource(pm->scpi), channel, unit_query, unit);
+    return FALSE;
+  }
+  *dbm = value;
+  return TRUE;
 }

@@ -25,7 +25,11 @@ gboolean ll_power_meter_set_wavelength(LlPowerMeter *pm, guint channel, double n
 gboolean ll_power_meter_set_averaging(LlPowerMeter *pm, guint channel, double seconds,
                                       GError **error);
 /* One reading, dBm. A dark input gives the meter's floor, not an error; an
- * over-range or not-a-number reading is an error. */
+ * over-range or not-a-number reading is an error (LL_SCPI_ERROR_NOT_A_NUMBER).
+ * The channel's unit is asked in the same transaction, after the reading: a
+ * meter whose unit is not dBm any more (reset or changed behind the driver)
+ * makes the reading LL_SCPI_ERROR_INSTRUMENT, never a value; open the meter
+ * again to set it up. @dbm is written only on success. */
 gboolean ll_power_meter_read_dbm(LlPowerMeter *pm, guint channel, double *dbm, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LlPowerMeter, ll_power_meter_close)

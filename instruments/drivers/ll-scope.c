@@ -18,11 +18,22 @@
  *   :MEASure:EYE:OOMA?                      outer OMA
  *   :MEASure:EYE:OER?                       outer extinction ratio
  *   :MEASure:EYE:APOWer?                    average power
+ *   :MEASure:EYE:<m>:UNITs?                 the unit of m (m = OOMA, OER, APOWer)
  *
  * A result FlexDCA cannot give is 9.91E37 (SCPI not-a-number), which
  * ll_scpi_parse_double turns into LL_SCPI_ERROR_NOT_A_NUMBER; the driver adds
  * which measurement it was. Setup, selection and measurement each run with
  * the session held and end with an error-queue check.
+ *
+ * Units: FlexDCA answers each result in the unit set for it at that moment,
+ * and its defaults (after *RST, a restart of FlexDCA, or a change on its
+ * screen) are watts and a ratio: an outer OMA of 5e-4 W taken as dBm reads as
+ * 0 dBm, a plausible pass. So the units are not trusted from open: in the
+ * measurement transaction each result with a unit choice is followed by its
+ * :UNITs? query, and a result whose unit is not the one set at open (DBM,
+ * DEC) makes the measurement LL_SCPI_ERROR_INSTRUMENT, never a value. A unit
+ * other than the one set means the scope's setup was changed or reset behind
+ * the driver (pattern lock and sources may be gone too): open it again.
  *
  * Model differences are data: the mainframe table lists each model's
  * optical channels. */
@@ -55,11 +66,14 @@ static const struct {
   const char *node;   /* :MEASure:EYE:<node> */
   const char *name;   /* for messages */
   gsize offset;       /* into LlEyeResult */
+  const char *unit;   /* NULL: no unit choice; else the unit set at open, which a
+                       * :UNITs? reply must start with (FlexDCA may answer the
+                       * short or the long form: DEC, DECibel) */
 } measurements[] = {
-  { "TDEQ", "TDECQ", offsetof(LlEyeResult, tdecq_db) },
-  { "OOMA", "outer OMA", offsetof(LlEyeResult, oma_dbm) },
-  { "OER", "outer extinction ratio", offsetof(LlEyeResult, er_db) },
-  { "APOWer", "average power", offsetof(LlEyeResult, avg_dbm) },
+  { "TDEQ", "TDECQ", offsetof(LlEyeResult, tdecq_db), NULL },
+  { "OOMA", "outer OMA", offsetof(LlEyeResult, oma_dbm), "DBM" },
+  { "OER", "outer extinction ratio", offsetof(LlEyeResult, er_db), "DEC" },
+  { "APOWer", "average power", offsetof(LlEyeResult, avg_dbm), "DBM" },
 };
 
 static const char *const setup_commands[] = {
@@ -197,6 +211,24 @@ ll_scope_select_channel(LlScope *scope, guint channel, GError **error)
   return ok;
 }
 
+/* Asks measurement @i's unit and checks it is the one set at open. */
+static gboolean
+check_unit(LlScope *scope, gsize i, GError **error)
+{
+  g_autofree gchar *query = g_strdup_printf(":MEASure:EYE:%s:UNITs?", measurements[i].node);
+  g_autofree gchar *unit = ll_scpi_query(scope->scpi, query, error);
+  if (!unit)
+    return FALSE;
+  g_strstrip(unit);
+  if (g_ascii_strncasecmp(unit, measurements[i].unit, strlen(measurements[i].unit)) == 0)
+    return TRUE;
+  g_set_error(error, LL_SCPI_ERROR, LL_SCPI_ERROR_INSTRUMENT,
+              "%s: %s refused: %s answers '%s', not %s; the scope's setup was changed or reset "
+              "behind the driver: open it again", ll_scpi_get_resource(scope->scpi),
+              measurements[i].name, query, unit, measurements[i].unit);
+  return FALSE;
+}
+
 gboolean
 ll_scope_measure_eye(LlScope *scope, guint timeout_ms, LlEyeResult *result, GError **error)
 {
@@ -215,6 +247,8 @@ ll_scope_measure_eye(LlScope *scope, guint timeout_ms, LlEyeResult *result, GErr
                                  measurements[i].name);
     else if (!ok)
       g_propagate_error(error, err);
+    /* the unit the result was given in, in the same transaction */
+    ok = ok && (!measurements[i].unit || check_unit(scope, i, error));
   }
   ok = ok && ll_scpi_check_errors(scope->scpi, error);
   ll_scpi_unlock(scope->scpi);

@@ -3,8 +3,9 @@
  * command set in ll-scope.c).
  * A measurement acquires the pattern on the selected channel, waits for the
  * acquisition (*OPC?), then reads TDECQ, outer OMA, outer extinction ratio
- * and average power. A measurement the scope cannot make (no signal, no
- * pattern lock) is an error, never a number. One LlScope may be shared by
+ * and average power, each with its unit read back in the same transaction.
+ * A measurement the scope cannot make (no signal, no pattern lock), or one
+ * in another unit than the driver set, is an error, never a number. One LlScope may be shared by
  * threads: each call is one transaction on the session. */
 #pragma once
 
@@ -51,8 +52,11 @@ const char *ll_scope_channel_name(LlScope *scope, guint channel);
 /* Displays @channel and makes it the source of every eye measurement. */
 gboolean ll_scope_select_channel(LlScope *scope, guint channel, GError **error);
 /* Acquires and measures; @timeout_ms bounds the acquisition. A result the
- * scope could not measure is LL_SCPI_ERROR_NOT_A_NUMBER naming it; @result
- * is written only when all four were measured. */
+ * scope could not measure is LL_SCPI_ERROR_NOT_A_NUMBER naming it. Each
+ * result's unit is asked in the same transaction: a unit other than the one
+ * set at open (dBm, dB; the scope was reset or changed behind the driver) is
+ * LL_SCPI_ERROR_INSTRUMENT, never a value. @result is written only when all
+ * four were measured in their units. */
 gboolean ll_scope_measure_eye(LlScope *scope, guint timeout_ms, LlEyeResult *result, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LlScope, ll_scope_close)

@@ -4,9 +4,19 @@
  * switch channels 0.6-1.0 dB, the splitter 3.2 dB per arm, the attenuator's
  * insertion loss 1.1 dB, the tap 13.0 dB (5 %) and 0.25 dB (95 %). Whenever
  * the switch, the attenuator or a module changes, every module is told what
- * light reaches each of its receivers. */
+ * light reaches each of its receivers (rx_input_dbm(), the one place the RX
+ * path is computed, with the reference transmitter's ER and pattern); when a
+ * generator or a module changes, every module is told which of its host
+ * inputs the BERT generators drive.
+ *
+ * Error detectors: `settled_us` is the bench time up to which every
+ * registered detector has been charged. ll_bench_settle() walks from there
+ * to now in stretches that end where a module changes by itself
+ * (ll_module_sim_next_change_us()); for each stretch the modules are
+ * evaluated at its start (ll_module_sim_evaluate_at()) and every detector is
+ * charged to its end. */
 #include "ll-bench.h"
-#include "ll-sim-device.h"
+#include "ll-sim-model.h"
 
 #include <math.h>
 #include <string.h>
@@ -14,6 +24,7 @@
 #define REF_TX_DBM 3.0    /* reference transmitter average power */
 #define REF_TX_ER_DB 5.0
 #define REF_TX_WAVELENGTH 1311.0
+#define REF_TX_PATTERN "PRBS31Q"
 #define SPLIT_DB 3.2
 #define VOA_IL_DB 1.1
 #define TAP_REF_DB 13.0
@@ -23,9 +34,16 @@ typedef struct {
   LlModuleSim *module;
   guint insertions;
   double case_c;          /* NAN: ambient */
+  LlFixtureOutputs evb;   /* what the site's EVB drives */
   double tx_fibre_db[LL_MAX_LANES];
   double rx_fibre_db[LL_MAX_LANES];
 } Site;
+
+typedef struct {
+  guint id;
+  LlBenchDetectorFunc func;
+  gpointer data;
+} Detector;
 
 typedef struct {
   gboolean on;
@@ -45,6 +63,9 @@ struct _LlBench {
   double voa_db;
   gboolean voa_on;
   Generator gen[LL_BENCH_CHANNELS];
+  GArray *detectors;      /* Detector */
+  guint next_detector_id;
+  gint64 settled_us;      /* detectors charged up to here */
 };
 
 void
@@ -58,7 +79,17 @@ ll_bench_config_default(LlBenchConfig *c)
   c->ambient_c = 25.0;
 }
 
+void
+ll_fixture_outputs_default(LlFixtureOutputs *o)
+{
+  *o = (LlFixtureOutputs) {
+    .power = FALSE, .volts = 3.30, .resetl = TRUE, .lpmode = TRUE, .modsell = FALSE,
+    .setpoint_c = 25.0,
+  };
+}
+
 static void update_rx_inputs(LlBench *b);
+static void update_host_inputs(LlBench *b);
 
 LlBench *
 ll_bench_new(const LlBenchConfig *config)
@@ -75,6 +106,7 @@ ll_bench_new(const LlBenchConfig *config)
   g_autoptr(GRand) r = g_rand_new_with_seed((guint32) (config->seed * 2654435761u + 17));
   for (guint s = 0; s < LL_BENCH_MAX_SITES; s++) {
     b->site[s].case_c = NAN;
+    ll_fixture_outputs_default(&b->site[s].evb);
     for (guint l = 0; l < LL_MAX_LANES; l++) {
       b->site[s].tx_fibre_db[l] = g_rand_double_range(r, 0.2, 0.6);
       b->site[s].rx_fibre_db[l] = g_rand_double_range(r, 0.2, 0.6);
@@ -86,6 +118,8 @@ ll_bench_new(const LlBenchConfig *config)
   b->noise = g_rand_new_with_seed((guint32) (config->seed ^ 0x5eed));
   b->voa_db = 0;
   b->voa_on = FALSE;
+  b->detectors = g_array_new(FALSE, FALSE, sizeof(Detector));
+  b->settled_us = ll_clock_now(b->clock);
   return b;
 }
 
@@ -105,6 +139,7 @@ ll_bench_unref(LlBench *b)
     ll_module_sim_free(b->site[s].module);
   if (b->own_clock)
     ll_clock_virtual_free(b->clock);
+  g_array_unref(b->detectors);
   g_rand_free(b->noise);
   g_mutex_clear(&b->lock);
   g_free(b);
@@ -159,6 +194,21 @@ ll_bench_forget_all(void)
   g_mutex_unlock(&registry_lock);
 }
 
+LlBench *
+ll_bench_attach(LlSimDevice *dev, GHashTable *options, GError **error)
+{
+  const char *name = options ? g_hash_table_lookup(options, "bench") : NULL;
+  if (name && !*name) {
+    g_set_error_literal(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION,
+                        "simulator option bench= needs a bench name");
+    return NULL;
+  }
+  LlBench *b = ll_bench_lookup(name, error);
+  if (b)
+    ll_sim_device_set_clock(dev, b->clock);
+  return b;
+}
+
 const LlBenchConfig *
 ll_bench_config(LlBench *b)
 {
@@ -174,14 +224,14 @@ ll_bench_clock(LlBench *b)
 double
 ll_bench_noise(LlBench *b, double sd)
 {
-  double u1 = g_rand_double_range(b->noise, 1e-12, 1.0), u2 = g_rand_double(b->noise);
-  return sd * sqrt(-2.0 * log(u1)) * cos(2 * G_PI * u2);
+  return sd * ll_sim_gauss(b->noise);
 }
 
 void
 ll_bench_lock(LlBench *b)
 {
   g_mutex_lock(&b->lock);
+  ll_bench_settle(b);
 }
 
 void
@@ -190,12 +240,75 @@ ll_bench_unlock(LlBench *b)
   g_mutex_unlock(&b->lock);
 }
 
+/* ---- error detectors ---- */
+
+guint
+ll_bench_add_detector(LlBench *b, LlBenchDetectorFunc func, gpointer data)
+{
+  ll_bench_settle(b); /* a new detector owes nothing for the time before it */
+  Detector d = { ++b->next_detector_id, func, data };
+  g_array_append_val(b->detectors, d);
+  return d.id;
+}
+
+void
+ll_bench_remove_detector(LlBench *b, guint id)
+{
+  for (guint i = 0; i < b->detectors->len; i++)
+    if (g_array_index(b->detectors, Detector, i).id == id) {
+      g_array_remove_index(b->detectors, i);
+      return;
+    }
+}
+
+void
+ll_bench_settle(LlBench *b)
+{
+  gint64 now = ll_clock_now(b->clock);
+  if (now <= b->settled_us)
+    return;
+  gint64 t = b->settled_us;
+  while (b->detectors->len && t < now) {
+    /* the stretch from t to the first change a module makes by itself */
+    gint64 end = now;
+    for (guint s = 0; s < b->cfg.sites; s++) {
+      LlModuleSim *m = b->site[s].module;
+      if (!m)
+        continue;
+      ll_module_sim_evaluate_at(m, t);
+      gint64 change = ll_module_sim_next_change_us(m);
+      if (change > t)
+        end = MIN(end, change);
+    }
+    for (guint i = 0; i < b->detectors->len; i++) {
+      const Detector *d = &g_array_index(b->detectors, Detector, i);
+      d->func(b, end, d->data);
+    }
+    t = end;
+  }
+  for (guint s = 0; s < b->cfg.sites; s++)
+    if (b->site[s].module)
+      ll_module_sim_evaluate_at(b->site[s].module, -1);
+  b->settled_us = now;
+}
+
 /* ---- fixtures ---- */
 
 static Site *
 site_of(LlBench *b, guint site)
 {
   return site >= 1 && site <= b->cfg.sites ? &b->site[site - 1] : NULL;
+}
+
+/* Drives @s's module with the fixture's outputs (detectors settled). */
+static void
+apply_outputs(Site *s)
+{
+  if (!s->module)
+    return;
+  ll_module_sim_set_supply(s->module, s->evb.power, s->evb.volts);
+  ll_module_sim_set_resetl(s->module, s->evb.resetl);
+  ll_module_sim_set_lpmode(s->module, s->evb.lpmode);
 }
 
 gboolean
@@ -208,7 +321,9 @@ ll_bench_insert(LlBench *b, guint site, const char *serial)
     s->module = ll_module_sim_new(b->cfg.product, serial, b->cfg.seed, &b->cfg.mix, b->clock);
     ll_module_sim_set_case_temperature(s->module, isnan(s->case_c) ? b->cfg.ambient_c : s->case_c);
     s->insertions++;
+    apply_outputs(s); /* into a powered fixture: powered */
     update_rx_inputs(b);
+    update_host_inputs(b);
   }
   ll_bench_unlock(b);
   return s != NULL;
@@ -222,6 +337,23 @@ ll_bench_remove(LlBench *b, guint site)
   if (s)
     g_clear_pointer(&s->module, ll_module_sim_free);
   ll_bench_unlock(b);
+}
+
+LlFixtureOutputs *
+ll_bench_fixture_outputs(LlBench *b, guint site)
+{
+  Site *s = site_of(b, site);
+  return s ? &s->evb : NULL;
+}
+
+void
+ll_bench_fixture_apply(LlBench *b, guint site)
+{
+  Site *s = site_of(b, site);
+  if (!s)
+    return;
+  ll_bench_settle(b);
+  apply_outputs(s);
 }
 
 guint
@@ -247,6 +379,7 @@ ll_bench_set_case_temperature(LlBench *b, guint site, double celsius)
   Site *s = site_of(b, site);
   if (!s)
     return;
+  ll_bench_settle(b); /* sensitivity moves with temperature */
   s->case_c = celsius;
   if (s->module)
     ll_module_sim_set_case_temperature(s->module, isnan(celsius) ? b->cfg.ambient_c : celsius);
@@ -265,6 +398,7 @@ ll_bench_switch_set(LlBench *b, guint section, guint channel)
 {
   if (section < 1 || section > 2)
     return;
+  ll_bench_settle(b);
   b->sw[section - 1] = channel <= ll_bench_switch_channels(b) ? channel : 0;
   update_rx_inputs(b);
 }
@@ -278,6 +412,7 @@ ll_bench_switch_get(LlBench *b, guint section)
 void
 ll_bench_voa_set(LlBench *b, double attenuation_db, gboolean enabled)
 {
+  ll_bench_settle(b);
   b->voa_db = attenuation_db;
   b->voa_on = enabled;
   update_rx_inputs(b);
@@ -330,20 +465,40 @@ voa_out_dbm(LlBench *b)
   return b->voa_on ? REF_TX_DBM - VOA_IL_DB - b->voa_db : -INFINITY;
 }
 
+/* Average power of the reference signal at the receiver of @site's @lane
+ * (0-based), dBm; -INFINITY unless switch section 2 selects that lane. */
+static double
+rx_input_dbm(LlBench *b, guint site, guint lane)
+{
+  guint sel_site, sel_lane;
+  if (!channel_lane(b, b->sw[1], &sel_site, &sel_lane) || sel_site != site || sel_lane != lane)
+    return -INFINITY;
+  return voa_out_dbm(b) - TAP_THROUGH_DB - b->sw_il_db[1][b->sw[1] - 1] -
+         b->site[site - 1].rx_fibre_db[lane];
+}
+
 static void
 update_rx_inputs(LlBench *b)
 {
-  guint sel_site = 0, sel_lane = 0;
-  gboolean lit = channel_lane(b, b->sw[1], &sel_site, &sel_lane);
+  for (guint s = 1; s <= b->cfg.sites; s++) {
+    Site *st = &b->site[s - 1];
+    if (!st->module)
+      continue;
+    for (guint l = 0; l < b->cfg.product->lanes; l++)
+      ll_module_sim_set_rx_input(st->module, l, rx_input_dbm(b, s, l), REF_TX_ER_DB, REF_TX_PATTERN);
+  }
+}
+
+static void
+update_host_inputs(LlBench *b)
+{
   for (guint s = 1; s <= b->cfg.sites; s++) {
     Site *st = &b->site[s - 1];
     if (!st->module)
       continue;
     for (guint l = 0; l < b->cfg.product->lanes; l++) {
-      double p = -INFINITY;
-      if (lit && s == sel_site && l == sel_lane)
-        p = voa_out_dbm(b) - TAP_THROUGH_DB - b->sw_il_db[1][b->sw[1] - 1] - st->rx_fibre_db[l];
-      ll_module_sim_set_rx_input(st->module, l, p);
+      const Generator *g = &b->gen[(s - 1) * LL_MAX_LANES + l];
+      ll_module_sim_set_host_input(st->module, l, g->on, g->pattern);
     }
   }
 }
@@ -395,10 +550,12 @@ ll_bench_bert_set_generator(LlBench *b, guint channel, gboolean on, const char *
 {
   if (channel < 1 || channel > LL_BENCH_CHANNELS)
     return;
+  ll_bench_settle(b);
   Generator *g = &b->gen[channel - 1];
   g->on = on;
   if (pattern)
     g_strlcpy(g->pattern, pattern, sizeof g->pattern);
+  update_host_inputs(b);
 }
 
 gboolean
@@ -418,15 +575,12 @@ ll_bench_bert_ber(LlBench *b, guint channel, const char *pattern)
   if (!channel_lane(b, channel, &site, &lane))
     return 0.5;
   Site *s = &b->site[site - 1];
-  /* the receiver sees the reference transmitter, modulated with PRBS31Q */
+  /* the receiver sees the reference transmitter and passes on what it
+   * recovers: the reference pattern */
   if (!s->module || !ll_module_sim_lane_receiving(s->module, lane) || !pattern ||
-      g_ascii_strcasecmp(pattern, "PRBS31Q") != 0)
+      g_ascii_strcasecmp(pattern, REF_TX_PATTERN) != 0)
     return 0.5;
-  guint sel_site, sel_lane;
-  if (!channel_lane(b, b->sw[1], &sel_site, &sel_lane) || sel_site != site || sel_lane != lane)
-    return 0.5;
-  double avg = voa_out_dbm(b) - TAP_THROUGH_DB - b->sw_il_db[1][b->sw[1] - 1] - s->rx_fibre_db[lane];
-  double oma = ll_oma_dbm(avg, REF_TX_ER_DB);
+  double oma = ll_oma_dbm(rx_input_dbm(b, site, lane), REF_TX_ER_DB);
   return ll_twin_ber(ll_module_sim_twin(s->module), lane, oma, ll_module_sim_case_temperature(s->module));
 }
 

@@ -13,6 +13,20 @@
  *       generator drives the lane's transmitter, its error detector checks the
  *       lane's receiver output.
  *
+ * Each fixture site also keeps what its EVB drives (supply, pins, thermal
+ * setpoint: LlFixtureOutputs), so that they belong to the board, not to a
+ * session with it: a second session on a site sees and keeps them, and a
+ * module inserted into a powered fixture is powered.
+ *
+ * Error detectors that are gating (a BERT's) register with the bench
+ * (ll_bench_add_detector()); the bench brings them up to date before
+ * anything that may change a lane's BER: whenever its lock is taken, in
+ * every setter, and (ll_bench_settle()) before an instrument changes a
+ * module. Bringing them up to date walks time from where they stopped in
+ * steps that end at every change the modules make on their own (power-up
+ * done, a data path activated), so each stretch of a gate is charged at the
+ * BER that held during it.
+ *
  * Simulated instruments find a bench by name (resource option bench=NAME,
  * default "default"); a bench not yet configured is created with defaults.
  * The bench owns its clock: virtual unless configured for real time.
@@ -21,6 +35,7 @@
 
 #include "ll-clock.h"
 #include "ll-module-sim.h"
+#include "ll-sim-device.h"
 #include "ll-product.h"
 #include "ll-twin.h"
 
@@ -58,15 +73,37 @@ LlBench *ll_bench_lookup(const char *name, GError **error);
 /* Forgets every published bench (tests). */
 void ll_bench_forget_all(void);
 
+/* For a bench model's init: the bench its option bench= names (NULL or
+ * absent: "default"; an empty name is LL_SIM_ERROR_OPTION), with @dev put on
+ * the bench's clock. New reference; NULL with @error set on failure. */
+LlBench *ll_bench_attach(LlSimDevice *dev, GHashTable *options, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LlBench, ll_bench_unref)
 
 const LlBenchConfig *ll_bench_config(LlBench *bench);
 LlClock *ll_bench_clock(LlBench *bench);
-/* The bench's random source for measurement noise (call with the lock held). */
+/* The bench's random source for measurement noise: a normal deviate of
+ * standard deviation @sd (call with the lock held). */
 double ll_bench_noise(LlBench *bench, double sd);
 
+/* Takes the lock and brings every registered error detector up to now
+ * (ll_bench_settle()). */
 void ll_bench_lock(LlBench *bench);
 void ll_bench_unlock(LlBench *bench);
+
+/* ---- error detectors: call with the lock held ---- */
+
+/* Charges a detector's gate up to @until_us on the bench clock at the BERs
+ * the bench gives now (ll_bench_bert_ber(); the modules are evaluated at the
+ * start of the stretch). Called with the lock held; must not take it. */
+typedef void (*LlBenchDetectorFunc)(LlBench *bench, gint64 until_us, gpointer data);
+/* Registers @func; returns an id for ll_bench_remove_detector(). */
+guint ll_bench_add_detector(LlBench *bench, LlBenchDetectorFunc func, gpointer data);
+void ll_bench_remove_detector(LlBench *bench, guint id);
+/* Brings every registered detector up to now. The bench does it itself
+ * when its lock is taken and in its setters; an instrument calls it before
+ * it changes a module directly (pins, supply, two-wire writes). */
+void ll_bench_settle(LlBench *bench);
 
 /* ---- fixtures: each call takes the lock itself ---- */
 
@@ -83,6 +120,27 @@ guint ll_bench_insertions(LlBench *bench, guint site);
 LlModuleSim *ll_bench_module(LlBench *bench, guint site);
 /* Fixture thermal head setpoint of @site; NAN when it has none (ambient). */
 void ll_bench_set_case_temperature(LlBench *bench, guint site, double celsius);
+
+/* What a site's EVB drives. It belongs to the board: it outlives sessions
+ * and changes only by command, *RST or ll_fixture_outputs_default(). */
+typedef struct {
+  gboolean power;     /* module supply on */
+  double volts;       /* supply setpoint */
+  gboolean resetl;    /* ResetL level (FALSE holds the module in reset) */
+  gboolean lpmode;    /* LPMode level (TRUE requests low power) */
+  gboolean modsell;   /* ModSelL level (FALSE selects the module) */
+  double setpoint_c;  /* thermal head setpoint */
+} LlFixtureOutputs;
+
+/* The state after *RST and at power-on (docs/evb-protocol.md): supply off
+ * at 3.30 V, ResetL 1, LPMode 1, ModSelL 0, setpoint 25 C. */
+void ll_fixture_outputs_default(LlFixtureOutputs *outputs);
+/* @site's outputs, for the EVB to read and change; NULL if no such site.
+ * After a change, ll_bench_fixture_apply(). */
+LlFixtureOutputs *ll_bench_fixture_outputs(LlBench *bench, guint site);
+/* Drives @site's module (if any) with its outputs (supply, ResetL, LPMode),
+ * settling the detectors first. */
+void ll_bench_fixture_apply(LlBench *bench, guint site);
 
 void ll_bench_switch_set(LlBench *bench, guint section, guint channel); /* section 1 or 2 */
 guint ll_bench_switch_get(LlBench *bench, guint section);
@@ -106,12 +164,15 @@ typedef struct {
 } LlScopeView;
 void ll_bench_scope_view(LlBench *bench, LlScopeView *view);
 
-/* BERT channel @channel (1-based): generator on/off and patterns. */
+/* BERT channel @channel (1-based): generator on/off and patterns. The
+ * module lane the channel is cabled to is told whether its host input is
+ * driven (its TX LOS flag follows). */
 void ll_bench_bert_set_generator(LlBench *bench, guint channel, gboolean on, const char *pattern);
 gboolean ll_bench_bert_generator(LlBench *bench, guint channel, const char **pattern);
 /* The pre-FEC BER the error detector of @channel would see now if it
  * expects @pattern: 0.5 when it cannot synchronise (no signal, pattern
- * mismatch, receiver off). */
+ * mismatch, receiver off). The received OMA is the one the module is told
+ * (the reference transmitter's power less the path, at its ER). */
 double ll_bench_bert_ber(LlBench *bench, guint channel, const char *pattern);
 /* Line bit rate of a lane, bit/s. */
 double ll_bench_lane_bit_rate(LlBench *bench);

@@ -5,7 +5,27 @@
  * rewritten from the physics just before every read. Time-dependent
  * behaviour is evaluated lazily against the clock: power-up completes
  * `pwr_up_us` after LPMode is released, each lane's data path `dp_init_us`
- * after the host asks for it; both are within what page 01h advertises.
+ * after the host asks for it (or after the module became Ready, when it
+ * asked earlier); both are within what page 01h advertises. Each transition
+ * is dated when it happened, not when it was noticed, so the module can be
+ * evaluated at any time from its last change on (ll_module_sim_evaluate_at(),
+ * which the bench uses to charge BERT gates stretch by stretch).
+ *
+ * Lane flags (page 11h): TX fault (135) when a lane whose transmitter should
+ * be on (data path Activated, TX not disabled) emits no light (a dead
+ * laser); TX LOS (136) when an activated lane's host input is not driven
+ * (the bench tells the module which BERT generators drive it); RX LOS (147)
+ * when less than 0.1 uW arrives. The built-in media-side checker (13h:168)
+ * reports in 14h the BER of what the lane receives: the twin's BER at the
+ * received OMA (from the average power and ER the bench gives) when the
+ * lane is receiving and the checker pattern (13h:172-175) is the received
+ * signal's, 0.5 (no lock) otherwise.
+ *
+ * ApplyDPInit (10h:143) is a trigger: the bits read back as 0, and each lane
+ * set gets its ConfigStatus (11h:202-205, a nibble per lane, lane 1 in the
+ * low nibble of 202): 1 ConfigSuccess when the staged AppSel (10h:145-152
+ * bits 7-4) is the advertised application 1, 3 ConfigRejectedInvalidAppSel
+ * otherwise; 0 (undefined) until then and after a reset.
  *
  * Monitor calibration lives in vendor page 80h, per lane, as big-endian
  * IEEE-754 float32 pairs: RX slope/offset at 128 + 8*lane, TX slope/offset
@@ -13,7 +33,8 @@
  * the monitor ADC sees (true power with the unit's gain error). Page 80h can
  * be written only after the vendor password is entered at bytes 122-125;
  * otherwise writes to it are ignored, as CMIS modules ignore writes to
- * protected areas. */
+ * protected areas. The password entry bytes are write-only (CMIS): the
+ * module keeps what was entered and they read back as zero. */
 #include "ll-module-sim.h"
 #include "cmis/ll-cmis.h"
 
@@ -22,6 +43,20 @@
 
 #define MGMT_INIT_US (60 * 1000)       /* after reset: no answers for this long */
 #define LOWPWR_CURRENT_A 0.45
+#define APP_SEL 1                      /* the one application advertised */
+#define CONFIG_SUCCESS 0x1
+#define CONFIG_REJECTED_INVALID_APPSEL 0x3
+
+typedef struct {
+  double avg_dbm;     /* -INFINITY: dark */
+  double er_db;
+  char pattern[16];
+} RxInput;
+
+typedef struct {
+  gboolean driven;
+  char pattern[16];
+} HostInput;
 
 struct _LlModuleSim {
   LlTwin twin;
@@ -39,7 +74,10 @@ struct _LlModuleSim {
   gint64 dp_ready_at[LL_MAX_LANES];
   gint64 pwr_up_us, dp_init_us;
   double case_c;
-  double rx_input_dbm[LL_MAX_LANES];
+  RxInput rx_input[LL_MAX_LANES];
+  HostInput host_input[LL_MAX_LANES];
+  guint8 password[4];        /* as entered at 122-125, which read as zero */
+  gint64 eval_us;            /* >= 0: evaluate at this time instead of now */
   gboolean interrupt;
 };
 
@@ -169,8 +207,9 @@ ll_module_sim_new(const LlProduct *product, const char *serial, guint64 seed,
   m->resetl = TRUE;
   m->lpmode = TRUE;
   m->case_c = 25.0;
+  m->eval_us = -1;
   for (guint i = 0; i < LL_MAX_LANES; i++) {
-    m->rx_input_dbm[i] = -INFINITY;
+    m->rx_input[i].avg_dbm = -INFINITY;
     m->dp_state[i] = LL_CMIS_DP_DEACTIVATED;
   }
   build_memory(m);
@@ -212,11 +251,18 @@ powered(LlModuleSim *m)
   return m->supply && m->supply_v > 2.9 && m->resetl;
 }
 
+/* The time the module is evaluated at: now, unless the bench pins it. */
+static gint64
+module_now(LlModuleSim *m)
+{
+  return m->eval_us >= 0 ? m->eval_us : ll_clock_now(m->clock);
+}
+
 /* Brings the state machine up to now. */
 static void
 advance(LlModuleSim *m)
 {
-  gint64 now = ll_clock_now(m->clock);
+  gint64 now = module_now(m);
   if (!powered(m)) {
     m->state = 0;
     m->reset_released_at = -1;
@@ -232,9 +278,10 @@ advance(LlModuleSim *m)
     guint8 *lower = ll_cmis_image_edit_lower(m->img);
     lower[26] = 0x40; /* LowPwrAllowRequestHW */
     lower[126] = lower[127] = 0;
-    memset(lower + 122, 0, 4);
+    memset(m->password, 0, sizeof m->password);
     guint8 *p10 = ll_cmis_image_edit_page(m->img, 0, 0x10);
     p10[0] = 0xFF;
+    memset(ll_cmis_image_edit_page(m->img, 0, 0x11) + 202 - 128, 0, 4); /* ConfigStatus */
     m->state = 0;
     set_state(m, LL_CMIS_MODULE_LOW_PWR);
   }
@@ -252,8 +299,13 @@ advance(LlModuleSim *m)
     set_state(m, LL_CMIS_MODULE_PWR_UP);
     m->pwr_up_done_at = now + m->pwr_up_us;
   }
-  if (m->state == LL_CMIS_MODULE_PWR_UP && now >= m->pwr_up_done_at)
+  /* when the data paths asked for now started: now, or when the module
+   * became Ready if that happened since the last look */
+  gint64 since = now;
+  if (m->state == LL_CMIS_MODULE_PWR_UP && now >= m->pwr_up_done_at) {
     set_state(m, LL_CMIS_MODULE_READY);
+    since = m->pwr_up_done_at;
+  }
   if (m->state != LL_CMIS_MODULE_READY)
     return;
   const guint8 *p10 = ll_cmis_image_get_page(m->img, 0, 0x10);
@@ -261,10 +313,13 @@ advance(LlModuleSim *m)
     gboolean deinit = (p10[0] >> i) & 1;
     if (deinit) {
       m->dp_state[i] = LL_CMIS_DP_DEACTIVATED;
-    } else if (m->dp_state[i] == LL_CMIS_DP_DEACTIVATED) {
+      continue;
+    }
+    if (m->dp_state[i] == LL_CMIS_DP_DEACTIVATED) {
       m->dp_state[i] = LL_CMIS_DP_INIT;
-      m->dp_ready_at[i] = now + m->dp_init_us;
-    } else if (m->dp_state[i] == LL_CMIS_DP_INIT && now >= m->dp_ready_at[i]) {
+      m->dp_ready_at[i] = since + m->dp_init_us;
+    }
+    if (m->dp_state[i] == LL_CMIS_DP_INIT && now >= m->dp_ready_at[i]) {
       m->dp_state[i] = LL_CMIS_DP_ACTIVATED;
       m->interrupt = TRUE;
     }
@@ -309,30 +364,61 @@ refresh(LlModuleSim *m)
   lower[3] = (guint8) ((lower[3] & ~0x01) | (m->interrupt ? 0 : 1));
   const guint8 *cal = ll_cmis_image_get_page(m->img, 0, LL_MODULE_CAL_PAGE);
   const guint8 *p10 = ll_cmis_image_get_page(m->img, 0, 0x10);
-  guint8 rx_los = 0, tx_los = 0;
+  guint8 rx_los = 0, tx_los = 0, tx_fault = 0;
   for (guint i = 0; i < t->product->lanes; i++) {
     ll_cmis_set_data_path_state(m->img, i + 1, (LlCmisDataPathState) m->dp_state[i], &err);
-    double tx_mw = ll_module_sim_lane_emitting(m, i) ? ll_dbm_to_mw(ll_twin_tx_power_dbm(t, i, m->case_c)) : 0;
-    double bias = ll_module_sim_lane_emitting(m, i) ? ll_twin_bias_ma(t, i, m->case_c) : 0;
-    double rx_mw = m->state == LL_CMIS_MODULE_READY ? ll_dbm_to_mw(m->rx_input_dbm[i]) : 0;
+    gboolean emitting = ll_module_sim_lane_emitting(m, i);
+    double tx_mw = emitting ? ll_dbm_to_mw(ll_twin_tx_power_dbm(t, i, m->case_c)) : 0;
+    double bias = emitting ? ll_twin_bias_ma(t, i, m->case_c) : 0;
+    double rx_mw = m->state == LL_CMIS_MODULE_READY ? ll_dbm_to_mw(m->rx_input[i].avg_dbm) : 0;
     double noise = 0.04 * (g_rand_double(m->rand) - 0.5);
     ll_cmis_set_lane_monitors(m->img, i + 1, reported_mw(cal + 64 + 8 * i, tx_mw, t->lane[i].txmon_error_db, noise),
                               bias, reported_mw(cal + 8 * i, rx_mw, t->lane[i].rxmon_error_db, noise), &err);
+    gboolean active = m->dp_state[i] == LL_CMIS_DP_ACTIVATED;
     if (rx_mw < 1e-4)
       rx_los |= 1u << i;
-    if (tx_mw == 0 && !((p10[130 - 128] >> i) & 1) && m->dp_state[i] == LL_CMIS_DP_ACTIVATED)
+    /* the laser should be on and is dark */
+    if (active && !((p10[130 - 128] >> i) & 1) && !emitting)
+      tx_fault |= 1u << i;
+    /* nothing drives the lane's host (electrical) input */
+    if (active && !m->host_input[i].driven)
       tx_los |= 1u << i;
     if (t->product->diag_pages) {
       const guint8 *p13 = ll_cmis_image_get_page(m->img, 0, 0x13);
       if ((p13[168 - 128] >> i) & 1) {
-        double oma = ll_oma_dbm(m->rx_input_dbm[i], 5.0);
-        ll_cmis_set_ber(m->img, i + 1, TRUE, ll_twin_ber(t, i, oma, m->case_c), &err);
+        guint8 code = (p13[172 - 128 + i / 2] >> (4 * (i % 2))) & 0x0F;
+        const RxInput *in = &m->rx_input[i];
+        gboolean locks = ll_module_sim_lane_receiving(m, i) &&
+                         g_ascii_strcasecmp(ll_cmis_prbs_pattern_name(code), in->pattern) == 0;
+        double ber = locks ? ll_twin_ber(t, i, ll_oma_dbm(in->avg_dbm, in->er_db), m->case_c) : 0.5;
+        ll_cmis_set_ber(m->img, i + 1, TRUE, ber, &err);
       }
     }
   }
   guint8 *p11 = ll_cmis_image_edit_page(m->img, 0, 0x11);
   p11[147 - 128] = rx_los;
   p11[136 - 128] = tx_los;
+  p11[135 - 128] = tx_fault;
+}
+
+/* ApplyDPInit (10h:143) was written: the staged AppSel of each lane set is
+ * checked and its ConfigStatus (11h:202-205) set; the trigger clears. */
+static void
+apply_dp_init(LlModuleSim *m)
+{
+  guint8 *p10 = ll_cmis_image_edit_page(m->img, 0, 0x10);
+  guint8 *p11 = ll_cmis_image_edit_page(m->img, 0, 0x11);
+  guint8 lanes = p10[143 - 128];
+  for (guint i = 0; i < m->twin.product->lanes; i++) {
+    if (!((lanes >> i) & 1))
+      continue;
+    guint8 app_sel = p10[145 - 128 + i] >> 4;
+    guint8 status = app_sel == APP_SEL ? CONFIG_SUCCESS : CONFIG_REJECTED_INVALID_APPSEL;
+    guint8 *b = &p11[202 - 128 + i / 2];
+    guint shift = 4 * (i % 2);
+    *b = (guint8) ((*b & ~(0x0F << shift)) | (status << shift));
+  }
+  p10[143 - 128] = 0;
 }
 
 void
@@ -406,7 +492,7 @@ acks(LlModuleSim *m, guint8 address)
   advance(m);
   if (address != LL_CMIS_TWI_ADDRESS || !powered(m))
     return FALSE;
-  if (ll_clock_now(m->clock) - m->reset_released_at < MGMT_INIT_US)
+  if (module_now(m) - m->reset_released_at < MGMT_INIT_US)
     return FALSE;
   if (ll_twin_has(&m->twin, LL_DEFECT_FLAKY_TWI) && g_rand_double(m->rand) < 0.08)
     return FALSE;
@@ -445,7 +531,6 @@ ll_module_sim_twi_read(LlModuleSim *m, guint8 address, guint8 offset, guint8 *bu
 static gboolean
 writable(LlModuleSim *m, guint page, guint a)
 {
-  const guint8 *lower = ll_cmis_image_get_lower(m->img);
   if (a < 128)
     return a == 26 || (a >= 122 && a <= 127);
   switch (page) {
@@ -456,8 +541,8 @@ writable(LlModuleSim *m, guint page, guint a)
   case 0x14:
     return m->twin.product->diag_pages && a == 128;
   case LL_MODULE_CAL_PAGE: {
-    guint32 pw = (guint32) lower[122] << 24 | (guint32) lower[123] << 16 |
-                 (guint32) lower[124] << 8 | lower[125];
+    guint32 pw = (guint32) m->password[0] << 24 | (guint32) m->password[1] << 16 |
+                 (guint32) m->password[2] << 8 | m->password[3];
     return pw == LL_MODULE_VENDOR_PASSWORD;
   }
   default:
@@ -471,17 +556,22 @@ ll_module_sim_twi_write(LlModuleSim *m, guint8 address, guint8 offset, const gui
   if (!acks(m, address))
     return FALSE;
   guint8 *lower = ll_cmis_image_edit_lower(m->img);
+  gboolean dp_init = FALSE;
   for (gsize i = 0; i < len; i++) {
     guint a = (offset + i) & 0xFF;
     guint bank = lower[126], page = lower[127];
     if (!writable(m, page, a))
       continue; /* read-only or protected: ignored */
-    if (a < 128)
+    if (a >= 122 && a <= 125)
+      m->password[a - 122] = data[i]; /* write-only: the bytes stay zero */
+    else if (a < 128)
       lower[a] = data[i];
     else
       ll_cmis_image_edit_page(m->img, page >= 0x10 ? bank : 0, page)[a - 128] = data[i];
+    dp_init |= a == 143 && page == 0x10 && bank == 0;
   }
-  /* the password entry area reads back as zero */
+  if (dp_init)
+    apply_dp_init(m);
   advance(m);
   return TRUE;
 }
@@ -507,8 +597,43 @@ ll_module_sim_lane_receiving(LlModuleSim *m, guint lane)
 }
 
 void
-ll_module_sim_set_rx_input(LlModuleSim *m, guint lane, double dbm)
+ll_module_sim_set_rx_input(LlModuleSim *m, guint lane, double avg_dbm, double er_db,
+                           const char *pattern)
 {
-  if (lane < LL_MAX_LANES)
-    m->rx_input_dbm[lane] = dbm;
+  if (lane >= LL_MAX_LANES)
+    return;
+  m->rx_input[lane].avg_dbm = avg_dbm;
+  m->rx_input[lane].er_db = er_db;
+  g_strlcpy(m->rx_input[lane].pattern, pattern ? pattern : "", sizeof m->rx_input[lane].pattern);
+}
+
+void
+ll_module_sim_set_host_input(LlModuleSim *m, guint lane, gboolean driven, const char *pattern)
+{
+  if (lane >= LL_MAX_LANES)
+    return;
+  m->host_input[lane].driven = driven;
+  g_strlcpy(m->host_input[lane].pattern, pattern ? pattern : "",
+            sizeof m->host_input[lane].pattern);
+}
+
+void
+ll_module_sim_evaluate_at(LlModuleSim *m, gint64 when_us)
+{
+  m->eval_us = when_us;
+  advance(m);
+}
+
+gint64
+ll_module_sim_next_change_us(LlModuleSim *m)
+{
+  gint64 next = G_MAXINT64;
+  if (!powered(m) || m->state == 0)
+    return next;
+  if (m->state == LL_CMIS_MODULE_PWR_UP)
+    next = m->pwr_up_done_at;
+  for (guint i = 0; i < m->twin.product->lanes; i++)
+    if (m->dp_state[i] == LL_CMIS_DP_INIT)
+      next = MIN(next, m->dp_ready_at[i]);
+  return next;
 }

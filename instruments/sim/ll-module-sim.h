@@ -49,8 +49,25 @@ gboolean ll_module_sim_twi_write(LlModuleSim *m, guint8 address, guint8 offset,
 /* What the optics do now. */
 gboolean ll_module_sim_lane_emitting(LlModuleSim *m, guint lane);
 gboolean ll_module_sim_lane_receiving(LlModuleSim *m, guint lane);
-/* The bench tells the module what arrives at each receiver (average power,
- * dBm; -INFINITY for dark), for the RX power monitor. */
-void ll_module_sim_set_rx_input(LlModuleSim *m, guint lane, double dbm);
+/* The bench tells the module what arrives at each receiver: average power
+ * (dBm; -INFINITY for dark), extinction ratio (dB) and pattern, for the RX
+ * power monitor, RX LOS and the built-in checker. */
+void ll_module_sim_set_rx_input(LlModuleSim *m, guint lane, double avg_dbm, double er_db,
+                                const char *pattern);
+/* The bench tells the module whether a generator drives a lane's host
+ * (electrical) input, and with what pattern: TX LOS is set for an activated
+ * lane whose input is not driven. */
+void ll_module_sim_set_host_input(LlModuleSim *m, guint lane, gboolean driven,
+                                  const char *pattern);
+
+/* For the bench's accounting of BERT gates. The module is evaluated at
+ * @when_us instead of its clock's now until called again with -1; @when_us
+ * must not go back before a change already made (the bench only moves it
+ * forward from where its detectors stopped). */
+void ll_module_sim_evaluate_at(LlModuleSim *m, gint64 when_us);
+/* The next time the module changes state by itself (power-up done, a data
+ * path activated), after the time it was last evaluated at; G_MAXINT64 when
+ * nothing is pending. */
+gint64 ll_module_sim_next_change_us(LlModuleSim *m);
 
 G_END_DECLS

@@ -11,8 +11,8 @@ static const LlProduct products[] = {
     .lanes = 8, .baud_gbd = 53.125, .lane_gbps = 106.25, .wavelength_nm = DR8_WL,
     .identifier = 0x19, .host_interface = 0x51, .media_interface = 0x11, .diag_pages = TRUE,
     .max_power_w = 16.0, .typ_power_w = 14.2,
-    .tx_power_dbm = 1.2, .tx_power_sd = 0.45, .er_db = 5.2, .er_sd = 0.35,
-    .tdecq_db = 1.9, .tdecq_sd = 0.35, .sens_oma_dbm = -6.6, .sens_sd = 0.35,
+    .tx_power_dbm = 1.2, .tx_power_sd = 0.35, .er_db = 5.2, .er_sd = 0.3,
+    .tdecq_db = 1.7, .tdecq_sd = 0.3, .sens_oma_dbm = -6.6, .sens_sd = 0.35,
   },
   {
     .id = "800G-2xFR4", .part_number = "LL-800G-2FR4", .description = "2 x 400GBASE-FR4 OSFP, CWDM 1271-1331 nm, 2 km",
@@ -20,8 +20,8 @@ static const LlProduct products[] = {
     .wavelength_nm = { 1271, 1291, 1311, 1331, 1271, 1291, 1311, 1331 },
     .identifier = 0x19, .host_interface = 0x51, .media_interface = 0x1d, .diag_pages = TRUE,
     .max_power_w = 16.0, .typ_power_w = 14.8,
-    .tx_power_dbm = 0.9, .tx_power_sd = 0.45, .er_db = 5.0, .er_sd = 0.35,
-    .tdecq_db = 2.0, .tdecq_sd = 0.35, .sens_oma_dbm = -6.9, .sens_sd = 0.35,
+    .tx_power_dbm = 1.5, .tx_power_sd = 0.35, .er_db = 5.2, .er_sd = 0.3,
+    .tdecq_db = 1.5, .tdecq_sd = 0.3, .sens_oma_dbm = -6.9, .sens_sd = 0.35,
   },
   {
     .id = "1.6T-DR8", .part_number = "LL-1600G-DR8", .description = "1.6TBASE-DR8 OSFP, 8 x 212.5 Gb/s PAM4, 500 m SMF",
@@ -36,8 +36,8 @@ static const LlProduct products[] = {
     .lanes = 8, .baud_gbd = 53.125, .lane_gbps = 106.25, .wavelength_nm = DR8_WL,
     .identifier = 0x19, .host_interface = 0x51, .media_interface = 0x11, .diag_pages = FALSE,
     .max_power_w = 10.0, .typ_power_w = 8.3,
-    .tx_power_dbm = 1.0, .tx_power_sd = 0.5, .er_db = 5.0, .er_sd = 0.4,
-    .tdecq_db = 2.2, .tdecq_sd = 0.4, .sens_oma_dbm = -6.2, .sens_sd = 0.4,
+    .tx_power_dbm = 1.4, .tx_power_sd = 0.35, .er_db = 5.2, .er_sd = 0.3,
+    .tdecq_db = 1.7, .tdecq_sd = 0.3, .sens_oma_dbm = -6.2, .sens_sd = 0.4,
   },
 };
 

@@ -10,15 +10,24 @@
  *  - while gating runs, the compared bits are the lane bit rate times the
  *    time elapsed on the bench clock since :SENSe:MEASure:STARt, computed
  *    from the start each time so that the count is exact on a virtual clock;
- *  - errors accumulate lazily, whenever the channel is looked at (a query,
- *    a pattern change, STOP): the bits gone by since the last look are charged
- *    at the BER the bench gives for this channel and pattern at that moment,
- *    as a Poisson draw (a normal approximation with binomial variance for
- *    means of 1000 and more) from a per-channel GRand seeded from the seed
- *    option, so a run is deterministic;
+ *  - the detectors are registered with the bench, which charges them
+ *    (detectors_charge()) whenever its lock is taken and before anything
+ *    that may change a lane's BER (switch, attenuator, a module's pins,
+ *    supply, memory or own state changes, generators, temperature): the
+ *    bits gone by since the last charge are charged at the BER the bench
+ *    gave for this channel and pattern during that stretch, as a Poisson draw
+ *    (a normal approximation with binomial variance for means of 1000 and
+ *    more) from a per-channel GRand seeded from the seed option, so a run is
+ *    deterministic. A gate that ran dark for a while is charged for it even
+ *    when the light is back before it is read;
  *  - the detector holds synchronisation while that BER is below SYNC_BER;
- *    without it (no signal, wrong pattern, receiver off: the bench's 0.5) the
- *    sync-loss query says so and the errors pile up at that BER;
+ *    without it (no signal, wrong pattern, receiver off: the bench's 0.5)
+ *    the errors pile up at that BER;
+ *  - :SENSe:MEASure:SLOSs? tells whether synchronisation is lost now;
+ *    :SENSe:MEASure:SLOSs:LATCh? answers 1 when it was lost at any moment
+ *    of the gate since :SENSe:MEASure:STARt (kept after STOP, cleared by the
+ *    next STARt and *RST), so a driver can tell a compromised gate from a
+ *    good one even when sync is back by the time it reads;
  *  - :SENSe:MEASure:STOP brings the counts up to date and freezes them.
  *
  * Each device has its own error detectors and channel selection, while the
@@ -44,6 +53,8 @@ static const char *const patterns[] = {
   "PRBS15Q", "PRBS23", "PRBS23Q", "PRBS31", "PRBS31Q", "SSPRQ",
 };
 
+/* Touched only with the bench lock held: the bench charges it from other
+ * threads. */
 typedef struct {
   char pattern[16];   /* detector pattern */
   gboolean gating;
@@ -51,12 +62,13 @@ typedef struct {
   gint64 last_us;     /* when the counts were last brought up to date */
   double bits;
   double errors;
-  gboolean sync;
+  gboolean sync_lost; /* latched: sync was lost during the gate */
   GRand *rand;
 } Detector;
 
 typedef struct {
   LlBench *bench;
+  guint detector_id;  /* the bench's registration of detectors_charge() */
   guint channels;
   guint selected;     /* 1-based */
   guint32 seed;
@@ -84,32 +96,41 @@ draw_errors(GRand *r, double mean, double p, double max)
       }
     }
   } else {
-    double u1 = g_rand_double_range(r, 1e-12, 1.0), u2 = g_rand_double(r);
-    double z = sqrt(-2.0 * log(u1)) * cos(2 * G_PI * u2);
-    k = floor(mean + z * sqrt(mean * (1.0 - MIN(p, 1.0))) + 0.5);
+    k = floor(mean + ll_sim_gauss(r) * sqrt(mean * (1.0 - MIN(p, 1.0))) + 0.5);
   }
   return CLAMP(k, 0, max);
 }
 
-/* Brings channel @ch's counts and sync state up to the bench clock's now. */
+/* The bench's LlBenchDetectorFunc (bench lock held): charges every gating
+ * channel up to @until_us at the BER the bench gives now. */
 static void
-detector_update(LlSimDevice *dev, Bert *b, guint ch)
+detectors_charge(LlBench *bench, gint64 until_us, gpointer data)
 {
-  Detector *d = &b->det[ch - 1];
-  gint64 now = ll_sim_device_now(dev);
+  Bert *b = data;
+  double rate = ll_bench_lane_bit_rate(bench);
+  for (guint ch = 1; ch <= b->channels; ch++) {
+    Detector *d = &b->det[ch - 1];
+    if (!d->gating || until_us <= d->last_us)
+      continue;
+    double ber = ll_bench_bert_ber(bench, ch, d->pattern);
+    /* from the start each time: exact for whole microseconds on a virtual clock */
+    double bits = floor(rate * (double) (until_us - d->start_us) / 1e6);
+    double fresh = MAX(0.0, bits - d->bits);
+    d->errors += draw_errors(d->rand, fresh * ber, ber, fresh);
+    d->bits = bits;
+    d->last_us = until_us;
+    if (fresh > 0 && ber >= SYNC_BER)
+      d->sync_lost = TRUE;
+  }
+}
+
+/* The selected channel's detector with the bench locked and every detector
+ * charged up to now; ll_bench_unlock() when done. */
+static Detector *
+selected_locked(Bert *b)
+{
   ll_bench_lock(b->bench);
-  double ber = ll_bench_bert_ber(b->bench, ch, d->pattern);
-  double rate = ll_bench_lane_bit_rate(b->bench);
-  ll_bench_unlock(b->bench);
-  d->sync = ber < SYNC_BER;
-  if (!d->gating || now <= d->last_us)
-    return;
-  /* from the start each time: exact for whole microseconds on a virtual clock */
-  double bits = floor(rate * (double) (now - d->start_us) / 1e6);
-  double fresh = MAX(0.0, bits - d->bits);
-  d->errors += draw_errors(d->rand, fresh * ber, ber, fresh);
-  d->bits = bits;
-  d->last_us = now;
+  return &b->det[b->selected - 1];
 }
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -122,21 +143,6 @@ pattern_lookup(const char *text)
     if (g_ascii_strcasecmp(text, patterns[i]) == 0)
       return patterns[i];
   return NULL;
-}
-
-/* ON|OFF|1|0 into @on; FALSE (and -224 queued) otherwise. */
-static gboolean
-arg_bool(LlSimDevice *dev, const char *args, gboolean *on)
-{
-  if (g_ascii_strcasecmp(args, "ON") == 0 || g_str_equal(args, "1"))
-    *on = TRUE;
-  else if (g_ascii_strcasecmp(args, "OFF") == 0 || g_str_equal(args, "0"))
-    *on = FALSE;
-  else {
-    ll_sim_device_push_error(dev, -224, "Illegal parameter value");
-    return FALSE;
-  }
-  return TRUE;
 }
 
 /* @args with surrounding double quotes removed, newly allocated. */
@@ -203,7 +209,7 @@ bert_output(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *re
 {
   Bert *b = state;
   gboolean on = FALSE;
-  if (!call->query && !arg_bool(dev, call->args, &on))
+  if (!call->query && !ll_sim_arg_bool(dev, call->args, &on))
     return;
   ll_bench_lock(b->bench);
   const char *pattern = NULL;
@@ -219,61 +225,74 @@ static void
 bert_sense_pattern(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
   Bert *b = state;
-  Detector *d = &b->det[b->selected - 1];
-  if (call->query) {
-    g_string_append(reply, d->pattern);
-    return;
-  }
-  const char *p = pattern_lookup(call->args);
-  if (!p) {
+  const char *p = call->query ? NULL : pattern_lookup(call->args);
+  if (!call->query && !p) {
     ll_sim_device_push_error(dev, -224, "Illegal parameter value");
     return;
   }
-  detector_update(dev, b, b->selected); /* errors so far at the old pattern */
-  g_strlcpy(d->pattern, p, sizeof d->pattern);
+  Detector *d = selected_locked(b); /* errors so far charged at the old pattern */
+  if (call->query)
+    g_string_append(reply, d->pattern);
+  else
+    g_strlcpy(d->pattern, p, sizeof d->pattern);
+  ll_bench_unlock(b->bench);
 }
 
 static void
 bert_start(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
   Bert *b = state;
-  Detector *d = &b->det[b->selected - 1];
+  Detector *d = selected_locked(b);
   d->gating = TRUE;
-  d->start_us = d->last_us = ll_sim_device_now(dev);
+  d->start_us = d->last_us = ll_clock_now(ll_bench_clock(b->bench));
   d->bits = d->errors = 0;
-  detector_update(dev, b, b->selected);
+  d->sync_lost = FALSE;
+  ll_bench_unlock(b->bench);
 }
 
 static void
 bert_stop(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
   Bert *b = state;
-  detector_update(dev, b, b->selected);
-  b->det[b->selected - 1].gating = FALSE;
+  Detector *d = selected_locked(b); /* charged up to now, then frozen */
+  d->gating = FALSE;
+  ll_bench_unlock(b->bench);
 }
 
 static void
 bert_gating_state(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
   Bert *b = state;
-  g_string_append(reply, b->det[b->selected - 1].gating ? "1" : "0");
+  Detector *d = selected_locked(b);
+  g_string_append(reply, d->gating ? "1" : "0");
+  ll_bench_unlock(b->bench);
 }
 
 static void
 bert_sync_loss(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
   Bert *b = state;
-  detector_update(dev, b, b->selected);
-  g_string_append(reply, b->det[b->selected - 1].sync ? "0" : "1");
+  Detector *d = selected_locked(b);
+  gboolean sync = ll_bench_bert_ber(b->bench, b->selected, d->pattern) < SYNC_BER;
+  ll_bench_unlock(b->bench);
+  g_string_append(reply, sync ? "0" : "1");
+}
+
+static void
+bert_sync_loss_latched(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
+{
+  Bert *b = state;
+  Detector *d = selected_locked(b);
+  g_string_append(reply, d->sync_lost ? "1" : "0");
+  ll_bench_unlock(b->bench);
 }
 
 static void
 bert_results(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
   Bert *b = state;
-  Detector *d = &b->det[b->selected - 1];
-  detector_update(dev, b, b->selected);
   g_autofree gchar *item = unquote(call->args);
+  Detector *d = selected_locked(b);
   if (g_ascii_strcasecmp(item, "CURRENT:EC:TOTAL") == 0)
     g_string_append_printf(reply, "%.0f", d->errors);
   else if (g_ascii_strcasecmp(item, "CURRENT:CC:TOTAL") == 0)
@@ -282,6 +301,7 @@ bert_results(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *r
     g_string_append_printf(reply, "%.4E", d->bits > 0 ? d->errors / d->bits : 0.0);
   else
     ll_sim_device_push_error(dev, -224, "Illegal parameter value");
+  ll_bench_unlock(b->bench);
 }
 
 /* ---- the model ------------------------------------------------------------ */
@@ -297,7 +317,7 @@ bert_reset(LlSimDevice *dev, gpointer state)
     g_strlcpy(d->pattern, "PRBS31Q", sizeof d->pattern);
     d->gating = FALSE;
     d->bits = d->errors = 0;
-    d->sync = FALSE;
+    d->sync_lost = FALSE;
     ll_bench_bert_set_generator(b->bench, ch, FALSE, "PRBS31Q");
   }
   ll_bench_unlock(b->bench);
@@ -307,9 +327,8 @@ static gboolean
 bert_init(LlSimDevice *dev, gpointer state, GHashTable *options, GError **error)
 {
   Bert *b = state;
-  const char *bench = options ? g_hash_table_lookup(options, "bench") : NULL;
   const char *seed = options ? g_hash_table_lookup(options, "seed") : NULL;
-  b->bench = ll_bench_lookup(bench, error);
+  b->bench = ll_bench_attach(dev, options, error);
   if (!b->bench)
     return FALSE;
   b->channels = MIN(LL_BENCH_CHANNELS, ll_bench_config(b->bench)->sites * LL_MAX_LANES);
@@ -329,8 +348,8 @@ bert_init(LlSimDevice *dev, gpointer state, GHashTable *options, GError **error)
     if (!p || !*p)
       ll_bench_bert_set_generator(b->bench, ch, on, "PRBS31Q");
   }
+  b->detector_id = ll_bench_add_detector(b->bench, detectors_charge, b);
   ll_bench_unlock(b->bench);
-  ll_sim_device_set_clock(dev, ll_bench_clock(b->bench));
   return TRUE;
 }
 
@@ -338,6 +357,9 @@ static void
 bert_finalize(gpointer state)
 {
   Bert *b = state;
+  ll_bench_lock(b->bench);
+  ll_bench_remove_detector(b->bench, b->detector_id);
+  ll_bench_unlock(b->bench);
   for (guint ch = 1; ch <= b->channels; ch++)
     g_clear_pointer(&b->det[ch - 1].rand, g_rand_free);
   ll_bench_unref(b->bench);
@@ -357,6 +379,7 @@ static const LlSimCommand bert_commands[] = {
   { "SENSe:MEASure:STOP", bert_stop },
   { "SENSe:MEASure:STATe?", bert_gating_state },
   { "SENSe:MEASure:SLOSs?", bert_sync_loss },
+  { "SENSe:MEASure:SLOSs:LATCh?", bert_sync_loss_latched },
   { "CALCulate:DATA:EALarm?", bert_results },
   { NULL, NULL },
 };

@@ -15,6 +15,7 @@
 #include "ll-resource.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -332,6 +333,34 @@ ll_sim_arg_double(LlSimDevice *dev, const char *args, double *out)
   }
   *out = v;
   return TRUE;
+}
+
+gboolean
+ll_sim_parse_bool(const char *args, gboolean *out)
+{
+  if (g_ascii_strcasecmp(args, "ON") == 0 || g_str_equal(args, "1"))
+    *out = TRUE;
+  else if (g_ascii_strcasecmp(args, "OFF") == 0 || g_str_equal(args, "0"))
+    *out = FALSE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+ll_sim_arg_bool(LlSimDevice *dev, const char *args, gboolean *out)
+{
+  if (ll_sim_parse_bool(args, out))
+    return TRUE;
+  ll_sim_device_push_error(dev, -224, "Illegal parameter value");
+  return FALSE;
+}
+
+double
+ll_sim_gauss(GRand *rand)
+{
+  double u1 = g_rand_double_range(rand, 1e-12, 1.0), u2 = g_rand_double(rand);
+  return sqrt(-2.0 * log(u1)) * cos(2 * G_PI * u2);
 }
 
 /* ---- SCPI header matching ------------------------------------------------ */

@@ -1,7 +1,15 @@
 /* ll-sim-evb.c: the "evb" simulator: a module evaluation board speaking the
  * Lightline EVB protocol (docs/evb-protocol.md) in front of the module twin
  * that the bench has in its site. Options: bench=NAME (default "default"),
- * site=N (default 1), head=yes|no (a thermal head: default no). */
+ * site=N (default 1), head=yes|no (a thermal head: default no).
+ *
+ * What the board drives (supply on/off and voltage, ResetL, LPMode, ModSelL,
+ * the thermal setpoint) is the board's, not a session's: it lives in the
+ * bench's site (LlFixtureOutputs), so opening another session on the site
+ * (a module inspector next to a running test, a reconnect) finds the module
+ * as it was and leaves it so. Only *RST, and the bench's creation (power-on),
+ * set the defaults of docs/evb-protocol.md; with a thermal head, *RST also
+ * brings the head back to the default setpoint. */
 #include "ll-bench.h"
 #include "ll-sim-model.h"
 
@@ -13,10 +21,6 @@ typedef struct {
   LlBench *bench;
   guint site;
   gboolean head;
-  gboolean power;
-  double volts;
-  gboolean resetl, lpmode, modsell;
-  double setpoint_c;
 } Evb;
 
 static LlModuleSim *
@@ -25,30 +29,27 @@ module(Evb *e)
   return ll_bench_module(e->bench, e->site);
 }
 
-/* Pushes the EVB's outputs to the module (bench lock held). */
-static void
-apply(Evb *e)
+/* The board's outputs (bench lock held; the site was checked at init). */
+static LlFixtureOutputs *
+outputs(Evb *e)
 {
-  LlModuleSim *m = module(e);
-  if (!m)
-    return;
-  ll_module_sim_set_supply(m, e->power, e->volts);
-  ll_module_sim_set_resetl(m, e->resetl);
-  ll_module_sim_set_lpmode(m, e->lpmode);
+  return ll_bench_fixture_outputs(e->bench, e->site);
 }
 
 static void
 evb_reset(LlSimDevice *dev, gpointer state)
 {
   Evb *e = state;
-  e->power = FALSE;
-  e->volts = 3.30;
-  e->resetl = TRUE;
-  e->lpmode = TRUE;
-  e->modsell = FALSE;
-  e->setpoint_c = 25.0;
   ll_bench_lock(e->bench);
-  apply(e);
+  LlFixtureOutputs *o = outputs(e);
+  double setpoint = o->setpoint_c;
+  ll_fixture_outputs_default(o);
+  ll_bench_fixture_apply(e->bench, e->site);
+  if (e->head && o->setpoint_c != setpoint) {
+    /* the head settles as after TEMPerature:SETPoint */
+    ll_sim_device_busy(dev, (gint64) (fabs(o->setpoint_c - setpoint) * 2.0e6));
+    ll_bench_set_case_temperature(e->bench, e->site, o->setpoint_c);
+  }
   ll_bench_unlock(e->bench);
 }
 
@@ -63,7 +64,7 @@ evb_init(LlSimDevice *dev, gpointer state, GHashTable *options, GError **error)
     g_set_error(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION, "evb: head=%s is not yes or no", head);
     return FALSE;
   }
-  e->bench = ll_bench_lookup(bench, error);
+  e->bench = ll_bench_attach(dev, options, error);
   if (!e->bench)
     return FALSE;
   e->site = site ? (guint) strtoul(site, NULL, 10) : 1;
@@ -74,8 +75,7 @@ evb_init(LlSimDevice *dev, gpointer state, GHashTable *options, GError **error)
     return FALSE;
   }
   e->head = head && g_str_equal(head, "yes");
-  ll_sim_device_set_clock(dev, ll_bench_clock(e->bench));
-  evb_reset(dev, state);
+  /* connecting does not reset the board: its outputs stay as they are */
   return TRUE;
 }
 
@@ -115,7 +115,7 @@ twi_ready(LlSimDevice *dev, Evb *e)
     ll_sim_device_push_error(dev, 202, "No module");
     return FALSE;
   }
-  if (!e->power) {
+  if (!outputs(e)->power) {
     ll_sim_device_push_error(dev, 203, "Module not powered");
     return FALSE;
   }
@@ -135,7 +135,7 @@ twi_read(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply
   ll_sim_device_busy(dev, 300 + 25 * v[2]);
   ll_bench_lock(e->bench);
   guint8 buf[256];
-  gboolean ok = twi_ready(dev, e) && !e->modsell &&
+  gboolean ok = twi_ready(dev, e) && !outputs(e)->modsell &&
                 ll_module_sim_twi_read(module(e), (guint8) v[0], (guint8) v[1], buf, (gsize) v[2]);
   ll_bench_unlock(e->bench);
   if (!ok) {
@@ -180,88 +180,81 @@ twi_write(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *repl
   }
   ll_sim_device_busy(dev, 300 + 25 * (gint64) n);
   ll_bench_lock(e->bench);
-  gboolean ok = twi_ready(dev, e) && !e->modsell &&
+  gboolean ok = twi_ready(dev, e) && !outputs(e)->modsell &&
                 ll_module_sim_twi_write(module(e), (guint8) addr, (guint8) offset, data, n);
   ll_bench_unlock(e->bench);
   if (!ok)
     ll_sim_device_push_error(dev, 201, "TWI NACK");
 }
 
-static gboolean
-bool_arg(LlSimDevice *dev, const char *args, gboolean *out)
-{
-  if (g_ascii_strcasecmp(args, "ON") == 0 || g_str_equal(args, "1"))
-    *out = TRUE;
-  else if (g_ascii_strcasecmp(args, "OFF") == 0 || g_str_equal(args, "0"))
-    *out = FALSE;
-  else {
-    ll_sim_device_push_error(dev, -104, "Data type error");
-    return FALSE;
-  }
-  return TRUE;
-}
-
+/* Queries or sets the boolean output at @offset in LlFixtureOutputs; a
+ * change drives the module and keeps the board busy for @settle_us. */
 static void
-set_or_get_bool(LlSimDevice *dev, Evb *e, gboolean *field, const LlSimCall *call, GString *reply,
+set_or_get_bool(LlSimDevice *dev, Evb *e, gsize offset, const LlSimCall *call, GString *reply,
                 gint64 settle_us)
 {
-  if (call->query) {
-    g_string_append(reply, *field ? "1" : "0");
+  gboolean value = FALSE;
+  if (!call->query && !ll_sim_parse_bool(call->args, &value)) {
+    ll_sim_device_push_error(dev, -104, "Data type error");
     return;
   }
-  if (!bool_arg(dev, call->args, field))
-    return;
-  ll_sim_device_busy(dev, settle_us);
   ll_bench_lock(e->bench);
-  apply(e);
+  gboolean *field = G_STRUCT_MEMBER_P(outputs(e), offset);
+  if (call->query) {
+    g_string_append(reply, *field ? "1" : "0");
+  } else {
+    *field = value;
+    ll_bench_fixture_apply(e->bench, e->site);
+    ll_sim_device_busy(dev, settle_us);
+  }
   ll_bench_unlock(e->bench);
 }
 
 static void
 power(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
-  Evb *e = state;
-  set_or_get_bool(dev, e, &e->power, call, reply, 10000);
+  set_or_get_bool(dev, state, G_STRUCT_OFFSET(LlFixtureOutputs, power), call, reply, 10000);
 }
 
 static void
 pin_resetl(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
-  Evb *e = state;
-  set_or_get_bool(dev, e, &e->resetl, call, reply, 100);
+  set_or_get_bool(dev, state, G_STRUCT_OFFSET(LlFixtureOutputs, resetl), call, reply, 100);
 }
 
 static void
 pin_lpmode(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
-  Evb *e = state;
-  set_or_get_bool(dev, e, &e->lpmode, call, reply, 100);
+  set_or_get_bool(dev, state, G_STRUCT_OFFSET(LlFixtureOutputs, lpmode), call, reply, 100);
 }
 
 static void
 pin_modsell(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
-  Evb *e = state;
-  set_or_get_bool(dev, e, &e->modsell, call, reply, 100);
+  set_or_get_bool(dev, state, G_STRUCT_OFFSET(LlFixtureOutputs, modsell), call, reply, 100);
 }
 
 static void
 voltage(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
   Evb *e = state;
-  double v;
-  if (call->query) {
-    g_string_append_printf(reply, "%.4f", e->volts);
-  } else if (ll_sim_arg_double(dev, call->args, &v)) {
+  double v = 0;
+  if (!call->query) {
+    if (!ll_sim_arg_double(dev, call->args, &v))
+      return;
     if (v < 3.0 || v > 3.6) {
       ll_sim_device_push_error(dev, -222, "Data out of range");
       return;
     }
-    e->volts = v;
-    ll_bench_lock(e->bench);
-    apply(e);
-    ll_bench_unlock(e->bench);
   }
+  ll_bench_lock(e->bench);
+  if (call->query) {
+    g_string_append_printf(reply, "%.4f", outputs(e)->volts);
+  } else {
+    outputs(e)->volts = v;
+    ll_bench_fixture_apply(e->bench, e->site);
+  }
+  ll_bench_unlock(e->bench);
 }
 
 static void
@@ -271,8 +264,9 @@ measure_voltage(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString
   ll_sim_device_busy(dev, 2000);
   ll_bench_lock(e->bench);
   LlModuleSim *m = module(e);
+  const LlFixtureOutputs *o = outputs(e);
   double i = m ? ll_module_sim_current_a(m) : 0;
-  double v = e->power ? e->volts - 0.012 * i + ll_bench_noise(e->bench, 0.0005) : 0.0;
+  double v = o->power ? o->volts - 0.012 * i + ll_bench_noise(e->bench, 0.0005) : 0.0;
   ll_bench_unlock(e->bench);
   g_string_append_printf(reply, "%.4f", v);
 }
@@ -284,7 +278,7 @@ measure_current(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString
   ll_sim_device_busy(dev, 2000);
   ll_bench_lock(e->bench);
   LlModuleSim *m = module(e);
-  double i = m && e->power ? ll_module_sim_current_a(m) * (1 + ll_bench_noise(e->bench, 0.002)) : 0;
+  double i = m && outputs(e)->power ? ll_module_sim_current_a(m) * (1 + ll_bench_noise(e->bench, 0.002)) : 0;
   ll_bench_unlock(e->bench);
   g_string_append_printf(reply, "%.4f", MAX(0.0, i));
 }
@@ -315,7 +309,7 @@ temperature_case(LlSimDevice *dev, gpointer state, const LlSimCall *call, GStrin
   ll_bench_lock(e->bench);
   LlModuleSim *m = module(e);
   double c = m ? ll_module_sim_case_temperature(m)
-               : e->head ? e->setpoint_c : ll_bench_config(e->bench)->ambient_c;
+               : e->head ? outputs(e)->setpoint_c : ll_bench_config(e->bench)->ambient_c;
   c += ll_bench_noise(e->bench, 0.05);
   ll_bench_unlock(e->bench);
   g_string_append_printf(reply, "%.2f", c);
@@ -327,7 +321,9 @@ temperature_setpoint(LlSimDevice *dev, gpointer state, const LlSimCall *call, GS
   Evb *e = state;
   double c;
   if (call->query) {
-    g_string_append_printf(reply, "%.2f", e->setpoint_c);
+    ll_bench_lock(e->bench);
+    g_string_append_printf(reply, "%.2f", outputs(e)->setpoint_c);
+    ll_bench_unlock(e->bench);
     return;
   }
   if (!e->head) {
@@ -340,10 +336,11 @@ temperature_setpoint(LlSimDevice *dev, gpointer state, const LlSimCall *call, GS
     ll_sim_device_push_error(dev, -222, "Data out of range");
     return;
   }
-  /* the head takes about 4 s per degree-ish to settle; modelled as busy time */
-  ll_sim_device_busy(dev, (gint64) (fabs(c - e->setpoint_c) * 2.0e6));
-  e->setpoint_c = c;
   ll_bench_lock(e->bench);
+  LlFixtureOutputs *o = outputs(e);
+  /* the head takes 2 s per degree to settle; modelled as busy time */
+  ll_sim_device_busy(dev, (gint64) (fabs(c - o->setpoint_c) * 2.0e6));
+  o->setpoint_c = c;
   ll_bench_set_case_temperature(e->bench, e->site, c);
   ll_bench_unlock(e->bench);
 }

@@ -64,6 +64,17 @@ gint64 ll_sim_device_now(LlSimDevice *dev);
 /* For handlers: parse a numeric argument; pushes -104 "Data type error" and
  * returns FALSE when @args is not a number. */
 gboolean ll_sim_arg_double(LlSimDevice *dev, const char *args, double *out);
+/* A boolean argument: ON, OFF (any case), 1 or 0. FALSE, *@out untouched,
+ * for anything else. */
+gboolean ll_sim_parse_bool(const char *args, gboolean *out);
+/* For handlers: ll_sim_parse_bool(), pushing -224 "Illegal parameter value"
+ * when @args is not a boolean. */
+gboolean ll_sim_arg_bool(LlSimDevice *dev, const char *args, gboolean *out);
+
+/* For models: a standard normal deviate drawn from @rand (Box-Muller; two
+ * draws from @rand each time), the one source of normal noise and
+ * variation of the simulators. */
+double ll_sim_gauss(GRand *rand);
 
 /* The model table, defined in ll-sim-models.c. */
 const LlSimModel *ll_sim_model_lookup(const char *name);

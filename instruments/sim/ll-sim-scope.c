@@ -13,7 +13,10 @@
  *  - before any acquisition (or after CDISplay), or of a channel not displayed;
  *  - average power with no light;
  *  - TDECQ, outer OMA and outer ER with no light, an unmodulated signal, or
- *    pattern lock (:TRIGger:PLOCk) off when the acquisition ran.
+ *    pattern lock (:TRIGger:PLOCk) off when the acquisition ran;
+ *  - TDECQ of a signal whose pattern is not one TDECQ is defined on (SSPRQ,
+ *    or PRBS13Q which FlexDCA also accepts): any other pattern, PRBS31Q
+ *    included, when the acquisition ran.
  * Units after *RST are FlexDCA's: watts for average power and OMA, a ratio
  * for ER; the driver asks for dBm and dB. */
 #include "ll-bench.h"
@@ -53,7 +56,8 @@ static const struct {
 
 typedef struct {
   gboolean light, modulated, plock;
-  double value[N_MEAS]; /* dB / dBm */
+  gboolean tdecq_pattern; /* the signal's pattern is one TDECQ is defined on */
+  double value[N_MEAS];   /* dB / dBm */
 } Acquired;
 
 typedef struct {
@@ -95,18 +99,12 @@ meas_index(const LlSimCall *call, gsize col)
   return -1;
 }
 
+/* TRUE for the patterns TDECQ is measured on. */
 static gboolean
-arg_bool(LlSimDevice *dev, const char *args, gboolean *on)
+tdecq_pattern(const char *pattern)
 {
-  if (g_ascii_strcasecmp(args, "ON") == 0 || g_str_equal(args, "1"))
-    *on = TRUE;
-  else if (g_ascii_strcasecmp(args, "OFF") == 0 || g_str_equal(args, "0"))
-    *on = FALSE;
-  else {
-    ll_sim_device_push_error(dev, -224, "Illegal parameter value");
-    return FALSE;
-  }
-  return TRUE;
+  return pattern && (g_ascii_strcasecmp(pattern, "SSPRQ") == 0 ||
+                     g_ascii_strcasecmp(pattern, "PRBS13Q") == 0);
 }
 
 /* ---- handlers ------------------------------------------------------------ */
@@ -123,7 +121,7 @@ scope_display(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *
   gboolean on;
   if (call->query)
     g_string_append(reply, s->display[c] ? "1" : "0");
-  else if (arg_bool(dev, call->args, &on))
+  else if (ll_sim_arg_bool(dev, call->args, &on))
     s->display[c] = on;
 }
 
@@ -134,7 +132,7 @@ scope_plock(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *re
   gboolean on;
   if (call->query)
     g_string_append(reply, s->plock ? "1" : "0");
-  else if (arg_bool(dev, call->args, &on))
+  else if (ll_sim_arg_bool(dev, call->args, &on))
     s->plock = on;
 }
 
@@ -157,6 +155,7 @@ scope_single(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *r
   a->light = v.light;
   a->modulated = v.modulated;
   a->plock = s->plock;
+  a->tdecq_pattern = tdecq_pattern(v.pattern);
   a->value[MEAS_APOWER] = v.avg_dbm + ll_bench_noise(s->bench, NOISE_DB);
   a->value[MEAS_OMA] = v.oma_dbm + ll_bench_noise(s->bench, NOISE_DB);
   a->value[MEAS_ER] = v.er_db + ll_bench_noise(s->bench, NOISE_DB);
@@ -213,7 +212,8 @@ scope_measure(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *
   guint c = s->source[m];
   const Acquired *a = &s->acq[c];
   if (!s->acquired || !s->display[c] || !a->light ||
-      (meas_table[m].eye && (!a->modulated || !a->plock))) {
+      (meas_table[m].eye && (!a->modulated || !a->plock)) ||
+      (m == MEAS_TDECQ && !a->tdecq_pattern)) {
     g_string_append(reply, NAN_REPLY);
     return;
   }
@@ -244,12 +244,10 @@ static gboolean
 scope_init(LlSimDevice *dev, gpointer state, GHashTable *options, GError **error)
 {
   Scope *s = state;
-  const char *bench = options ? g_hash_table_lookup(options, "bench") : NULL;
-  s->bench = ll_bench_lookup(bench, error);
+  s->bench = ll_bench_attach(dev, options, error);
   if (!s->bench)
     return FALSE;
   scope_reset(dev, state);
-  ll_sim_device_set_clock(dev, ll_bench_clock(s->bench));
   return TRUE;
 }
 

@@ -4,9 +4,10 @@
  * a random source seeded from a hash of (serial, bench seed). The receiver
  * follows the reference's PAM4 model: BER = 0.375 erfc(Q / sqrt 2) with Q
  * proportional to the received OMA in linear units, scaled so that the BER is
- * 2.4e-4 at the unit's sensitivity. Temperature moves launch power (-0.02
- * dB/C), TDECQ (+0.012 dB/C), sensitivity (+0.015 dB/C) and bias (+0.5 %/C)
- * away from 25 C. */
+ * 2.4e-4 at the unit's sensitivity. Temperature moves, away from 25 C, launch
+ * power (-0.005 dB/C: the laser's power control holds it), extinction ratio
+ * (-0.005 dB/C), TDECQ (+0.006 dB/C), sensitivity (+0.01 dB/C) and bias
+ * (+0.5 %/C: what the power control spends to hold the power). */
 #include "ll-twin.h"
 #include "ll-sim-device.h"
 
@@ -124,7 +125,7 @@ ll_twin_init(LlTwin *t, const LlProduct *product, const char *serial, guint64 se
     l->rxmon_error_db = CLAMP(rx_err, -2.8, 2.8);
   }
   t->power_w = product->typ_power_w * (1 + 0.03 * gauss(r));
-  t->temp_rise_c = 6.0 + 1.0 * gauss(r);
+  t->temp_rise_c = 3.0 + 0.8 * gauss(r);
   t->temp_mon_error_c = 0.8 * gauss(r);
   t->vcc_drop_v = 0.03 + 0.005 * gauss(r);
   t->noise_seed = g_rand_double(r);
@@ -204,13 +205,13 @@ ll_twin_tx_power_dbm(const LlTwin *t, guint lane, double case_c)
 {
   if (lane >= t->product->lanes || t->lane[lane].dead)
     return -INFINITY;
-  return t->lane[lane].tx_power_dbm - 0.02 * (case_c - 25.0);
+  return t->lane[lane].tx_power_dbm - 0.005 * (case_c - 25.0);
 }
 
 double
 ll_twin_er_db(const LlTwin *t, guint lane, double case_c)
 {
-  return t->lane[lane].er_db - 0.01 * (case_c - 25.0);
+  return t->lane[lane].er_db - 0.005 * (case_c - 25.0);
 }
 
 double
@@ -222,7 +223,7 @@ ll_twin_tx_oma_dbm(const LlTwin *t, guint lane, double case_c)
 double
 ll_twin_tdecq_db(const LlTwin *t, guint lane, double case_c)
 {
-  return t->lane[lane].tdecq_db + 0.012 * (case_c - 25.0);
+  return t->lane[lane].tdecq_db + 0.006 * (case_c - 25.0);
 }
 
 double
@@ -236,7 +237,7 @@ ll_twin_bias_ma(const LlTwin *t, guint lane, double case_c)
 double
 ll_twin_sensitivity_dbm(const LlTwin *t, guint lane, double case_c)
 {
-  return t->lane[lane].sens_oma_dbm + 0.015 * (case_c - 25.0);
+  return t->lane[lane].sens_oma_dbm + 0.01 * (case_c - 25.0);
 }
 
 double
