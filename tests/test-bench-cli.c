@@ -1,7 +1,8 @@
 /* test-bench-cli.c: the simulated bench through the command line, as a user
  * meets it: every driver of examples/sim-station.ini answers `instruments
  * idn`; `module read` reads the modules the file puts in its fixtures; a
- * missing site, an empty fixture and a misspelt bench are clear errors. */
+ * missing site, an empty fixture and a misspelt bench are clear errors (the
+ * last one already when the station file is loaded). */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -134,8 +135,9 @@ test_errors(void)
   const char *idn[] = { "instruments", "idn", "--config", typo_path, NULL };
   g_auto(Run) t = { 0 };
   run(&t, idn);
-  g_assert_cmpint(t.status, ==, 1);
-  g_assert_nonnull(strstr(t.out, "no simulated bench named 'lba'"));
+  /* caught when the station file is loaded, at the instrument's line */
+  g_assert_cmpint(t.status, ==, 2);
+  g_assert_nonnull(strstr(t.err, "error: instrument 'pm1' is not on the simulated bench 'lab' of [simulation] but on lba"));
   g_remove(empty_path);
   g_remove(typo_path);
   g_rmdir(dir);
