@@ -53,9 +53,6 @@
 #define MAX_ATTENUATION_DB 60.0
 #define LEVEL_MAX_MOVES 4
 #define POLL_US (100 * 1000)
-/* ll_ber_upper_bound() sums the Poisson terms: above this many errors the
- * Wilson-Hilferty approximation (relative error below 2e-6 there) is used */
-#define EXACT_UPPER_MAX_ERRORS 1000.0
 /* the window of BERs the sensitivity fit uses */
 #define FIT_MIN_BER 1e-5
 #define FIT_MAX_BER 1e-3
@@ -133,30 +130,6 @@ ll_actions_rx_light_end(LlRxLight *light, GError **error)
   light->attenuation_db = SAFE_ATTENUATION_DB;
   light->estimate_dbm = NAN;
   return TRUE;
-}
-
-/* The upper bound of the BER at @confidence (see EXACT_UPPER_MAX_ERRORS). */
-static double
-normal_quantile(double p)
-{
-  double lo = -40, hi = 40;
-  for (int i = 0; i < 200; i++) {
-    double mid = (lo + hi) / 2;
-    if (0.5 * erfc(-mid / G_SQRT2) < p)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  return (lo + hi) / 2;
-}
-
-static double
-ber_upper(double bits, double errors, double confidence)
-{
-  if (bits <= 0 || errors <= EXACT_UPPER_MAX_ERRORS)
-    return ll_ber_upper_bound(bits, errors, confidence);
-  double n = errors + 1, z = normal_quantile(confidence);
-  return n * pow(1 - 1 / (9 * n) + z / (3 * sqrt(n)), 3) / bits;
 }
 
 #define RX_PATTERN_PARAM                                                                         \
@@ -285,7 +258,7 @@ ber(LlActionContext *ctx, GError **error)
   if (synced) {
     verdict = ll_ber_decide(c.bits, c.errors, target, confidence);
     ratio = c.bits > 0 ? c.errors / c.bits : NAN;
-    upper = ber_upper(c.bits, c.errors, confidence);
+    upper = ll_ber_upper_bound(c.bits, c.errors, confidence);
     ll_action_note(ctx, "lane %u at %.2f dBm: %.0f errors in %.4g bits in %.2f s: %s at %.3g %%",
                    rx.lane, power, c.errors, c.bits, gated, ll_ber_verdict_name(verdict),
                    confidence * 100);

@@ -1,10 +1,39 @@
-/* ll-ber-stats.c: see ll-ber-stats.h. The Poisson CDF is summed term by
- * term with each term carried in log space, so large means and counts
- * neither overflow nor underflow the terms that matter; it is inverted by
- * bisection, which is safe because the CDF falls monotonically with the mean. */
+/* ll-ber-stats.c: see ll-ber-stats.h. Below a few hundred errors the
+ * Poisson CDF is summed exactly, term by term in log space; above, it uses
+ * the Wilson-Hilferty approximation of the equivalent chi-square tail
+ * (P(X <= k; m) = P(chi2 with 2(k+1) degrees > 2m)), accurate to a few 1e-4
+ * there and constant-time, so a detector that counted a billion errors is
+ * judged at once. The upper bound inverts it in closed form above that
+ * count and by bisection below (the CDF falls monotonically with the mean). */
 #include "ll-ber-stats.h"
 
 #include <math.h>
+
+#define EXACT_MAX_ERRORS 300
+
+/* P(chi2_nu > x) by Wilson-Hilferty. */
+static double
+chi2_upper_tail(double nu, double x)
+{
+  double v = 2.0 / (9.0 * nu);
+  double z = (cbrt(x / nu) - (1.0 - v)) / sqrt(v);
+  return 0.5 * erfc(z / G_SQRT2);
+}
+
+/* The standard normal quantile for @p, by bisection on erfc. */
+static double
+normal_quantile(double p)
+{
+  double lo = -40, hi = 40;
+  for (int i = 0; i < 200; i++) {
+    double mid = (lo + hi) / 2;
+    if (0.5 * erfc(-mid / G_SQRT2) < p)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return (lo + hi) / 2;
+}
 
 double
 ll_poisson_cdf(double errors, double mean)
@@ -14,6 +43,8 @@ ll_poisson_cdf(double errors, double mean)
   if (mean <= 0)
     return 1;
   double k_max = floor(errors);
+  if (k_max > EXACT_MAX_ERRORS)
+    return chi2_upper_tail(2 * (k_max + 1), 2 * mean);
   /* sum_{k=0..K} e^-m m^k / k!, each term from the last */
   double log_term = -mean, sum = exp(log_term);
   for (double k = 1; k <= k_max; k++) {
@@ -36,6 +67,12 @@ ll_ber_confidence(double bits, double errors, double target)
 static double
 mean_for(double errors, double confidence)
 {
+  if (floor(errors) > EXACT_MAX_ERRORS) {
+    /* Wilson-Hilferty inverted: the chi2 quantile at @confidence, halved */
+    double nu = 2 * (floor(errors) + 1), v = 2.0 / (9.0 * nu);
+    double z = normal_quantile(confidence);
+    return nu / 2 * pow(1.0 - v + z * sqrt(v), 3);
+  }
   double lo = 0, hi = MAX(1.0, errors) * 4 + 50;
   while (ll_poisson_cdf(errors, hi) > 1 - confidence)
     hi *= 2;

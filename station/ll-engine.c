@@ -572,6 +572,8 @@ ll_engine_run(LlEngine *e, guint site, const char *serial, GCancellable *cancel)
   g_array_unref(margins);
 
   const LlLimitsTable *table = e->tables->len ? e->tables->pdata[0] : NULL;
+  /* a stop asked during the last steps still makes the run ABORTED */
+  aborted |= cancel && g_cancellable_is_cancelled(cancel);
   if (aborted) {
     run->outcome = LL_OUTCOME_ABORTED;
     g_free(run->message);

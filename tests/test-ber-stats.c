@@ -30,8 +30,19 @@ test_confidence(void)
   g_assert_cmpfloat(ll_ber_confidence(0, 0, 1e-12), ==, 0);
   g_assert_cmpfloat_with_epsilon(ll_poisson_cdf(0, 2), exp(-2), 1e-15);
   g_assert_cmpfloat_with_epsilon(ll_poisson_cdf(2, 2), exp(-2) * (1 + 2 + 2), 1e-15);
-  /* large counts stay finite and sensible */
+  /* large counts stay finite and sensible, and the two methods meet at the seam */
   g_assert_cmpfloat_with_epsilon(ll_poisson_cdf(10000, 10000), 0.5, 0.01);
+  for (double m = 250; m < 400; m += 10) {
+    double pmf301 = exp(301 * log(m) - m - lgamma(302));
+    g_assert_cmpfloat_with_epsilon(ll_poisson_cdf(301, m), ll_poisson_cdf(300, m) + pmf301, 0.002);
+  }
+  /* a billion errors is judged at once (this would take minutes term by term) */
+  gint64 t0 = g_get_monotonic_time();
+  g_assert_cmpfloat(ll_poisson_cdf(1e9, 2.5e9), <, 1e-12);
+  double ub = ll_ber_upper_bound(2e9, 1e9, 0.95);
+  g_assert_cmpfloat(ub, >, 0.5);
+  g_assert_cmpfloat(ub, <, 0.5001);
+  g_test_message("large counts took %" G_GINT64_FORMAT " us", g_get_monotonic_time() - t0);
 }
 
 static void

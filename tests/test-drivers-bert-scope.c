@@ -7,14 +7,19 @@
  * What is proven: generator and detector settings reach the instrument (read
  * back through the bench and the instrument); bad arguments fail before
  * anything is sent; gating counts rate x bench time exactly, STARt zeroes and
- * STOP freezes; without a signal the detector reports sync loss and counts
- * at BER 0.5; two threads sharing one BERT keep their channels apart; with a
+ * STOP freezes; a read with no compared bits is an error, never a BER of 0;
+ * the bits are read before the errors, so a read during gating errs
+ * pessimistic; without a signal the detector reports sync loss and counts
+ * at BER 0.5, and a gate that lost sync for a moment reads as not
+ * synchronised even when sync is back; two threads sharing one BERT keep
+ * their channels apart; with a
  * Ready module (brought up through the EVB driver) the BER falls
  * monotonically as the attenuation falls and agrees with the bench's truth;
  * the scope's TDECQ / OMA / ER / power agree with the module twin and the
  * bench; a dark, unmodulated or not-acquired measurement is an error, never
- * a number; and an instrument fault at any point of a transaction is an
- * error, never a value. */
+ * a number, and so is a result in another unit than the driver set (changed
+ * behind its back); and an instrument fault at any point of a transaction
+ * is an error, never a value. */
 #include "drivers/ll-bert.h"
 #include "drivers/ll-evb.h"
 #include "drivers/ll-module.h"
@@ -217,12 +222,14 @@ test_bert_gating(Fixture *f, gconstpointer data)
   LlBertCounts c;
   g_assert_cmpfloat(f->rate, ==, 106.25e9);
 
-  /* before any gating: nothing counted */
-  g_assert_true(ll_bert_read(b, 2, &c, &err));
-  g_assert_no_error(err);
-  g_assert_cmpfloat(c.bits, ==, 0);
-  g_assert_cmpfloat(c.errors, ==, 0);
-  g_assert_cmpfloat(c.ber, ==, 0);
+  /* before any gating: nothing compared, so no BER at all (a BER of 0
+   * would pass any limit) */
+  c.bits = c.ber = -1;
+  g_assert_false(ll_bert_read(b, 2, &c, &err));
+  g_assert_error(err, LL_BERT_ERROR, LL_BERT_ERROR_NO_BITS);
+  g_clear_error(&err);
+  g_assert_cmpfloat(c.bits, ==, -1);
+  g_assert_cmpfloat(c.ber, ==, -1);
 
   g_assert_true(ll_bert_set_detector(b, 2, "PRBS31Q", &err));
   g_assert_true(ll_bert_start(b, 2, &err));
@@ -263,18 +270,95 @@ test_bert_gating(Fixture *f, gconstpointer data)
   g_assert_cmpfloat(later.errors, ==, at_stop.errors);
 
   /* the other channels never counted */
-  g_assert_true(ll_bert_read(b, 1, &c, &err));
-  g_assert_cmpfloat(c.bits, ==, 0);
+  g_assert_false(ll_bert_read(b, 1, &c, &err));
+  g_assert_error(err, LL_BERT_ERROR, LL_BERT_ERROR_NO_BITS);
+  g_clear_error(&err);
 
-  /* STARt zeroes */
+  /* STARt zeroes: read at once, nothing compared yet */
   g_assert_true(ll_bert_start(b, 2, &err));
-  g_assert_true(ll_bert_read(b, 2, &c, &err));
-  g_assert_no_error(err);
-  g_assert_cmpfloat(c.bits, ==, 0);
-  g_assert_cmpfloat(c.errors, ==, 0);
+  g_assert_false(ll_bert_read(b, 2, &c, &err));
+  g_assert_error(err, LL_BERT_ERROR, LL_BERT_ERROR_NO_BITS);
+  g_clear_error(&err);
+  g_assert_cmpfloat(c.bits, ==, 106250.0 * 11234567.0); /* untouched */
   sleep_us(f, 1000);
   g_assert_true(ll_bert_read(b, 2, &c, &err));
   g_assert_cmpfloat(c.bits, ==, 106250000.0);
+}
+
+/* While gating runs, the counts keep growing between the queries of one
+ * read: the compared bits are read first, so the errors cover at least the
+ * bits' interval and the BER comes out pessimistic, never optimistic. Each
+ * reply here comes 100 ms of bench time after its query (delay=100), so the
+ * order shows: at the bench's BER of 0.5 (no signal), bits first gives
+ * 0.6 / 1.1 = 0.545, errors first would give 0.55 / 1.2 = 0.458. */
+static void
+test_bert_pessimistic_order(Fixture *f, gconstpointer data)
+{
+  g_autoptr(LlBert) b = bert_open_ok(BERT_RES "&delay=100");
+  g_autoptr(GError) err = NULL;
+  LlBertCounts c;
+  g_assert_true(ll_bert_start(b, 1, &err)); /* its SYST:ERR? reply ends 100 ms after STARt */
+  g_assert_no_error(err);
+  sleep_us(f, G_USEC_PER_SEC);
+  g_assert_true(ll_bert_read(b, 1, &c, &err));
+  g_assert_no_error(err);
+  g_test_message("%.0f errors in %.0f bits: BER %.4f", c.errors, c.bits, c.ber);
+  g_assert_false(c.sync);
+  g_assert_cmpfloat(c.ber, >, 0.5); /* never below the true 0.5 */
+  g_assert_cmpfloat(fabs(c.ber - 0.6 / 1.1), <, 1e-3);
+  g_assert_cmpfloat(c.bits, ==, floor(f->rate * 1.1e6 / 1e6)); /* as of its query, 1.1 s in */
+}
+
+/* Synchronisation lost for a moment during the gate and back by the time
+ * the counts are read: the detector is synchronised when asked, but the
+ * gate was compromised, and the counts say so (sync FALSE, sync_lost TRUE)
+ * until the next STARt. */
+static void
+test_bert_sync_lost_during_gate(Fixture *f, gconstpointer data)
+{
+  module_ready(f);
+  g_autoptr(LlBert) b = bert_open_ok(BERT_RES);
+  g_autoptr(GError) err = NULL;
+  ll_bench_lock(f->bench);
+  ll_bench_switch_set(f->bench, 2, 1); /* the reference signal to site 1 lane 1 */
+  ll_bench_voa_set(f->bench, 0.0, TRUE);
+  ll_bench_unlock(f->bench);
+  g_assert_true(ll_bert_set_detector(b, 1, "PRBS31Q", &err));
+  g_assert_true(ll_bert_start(b, 1, &err));
+  g_assert_no_error(err);
+  sleep_us(f, G_USEC_PER_SEC);
+  LlBertCounts c;
+  g_assert_true(ll_bert_read(b, 1, &c, &err));
+  g_assert_no_error(err);
+  g_assert_true(c.sync);
+  g_assert_false(c.sync_lost);
+  /* the light goes off for 10 ms, then comes back */
+  ll_bench_lock(f->bench);
+  ll_bench_voa_set(f->bench, 0.0, FALSE);
+  ll_bench_unlock(f->bench);
+  sleep_us(f, 10000);
+  ll_bench_lock(f->bench);
+  ll_bench_voa_set(f->bench, 0.0, TRUE);
+  ll_bench_unlock(f->bench);
+  sleep_us(f, G_USEC_PER_SEC);
+  g_assert_true(ll_bert_stop(b, 1, &err));
+  g_assert_true(ll_bert_read(b, 1, &c, &err));
+  g_assert_no_error(err);
+  g_test_message("%.0f errors in %.0f bits", c.errors, c.bits);
+  /* synchronised now, yet the gate lost it */
+  gboolean now_lost = TRUE;
+  g_assert_true(ll_scpi_query_bool(ll_bert_scpi(b), ":SENS:MEAS:SLOS?", &now_lost, &err));
+  g_assert_no_error(err);
+  g_assert_false(now_lost);
+  g_assert_false(c.sync);
+  g_assert_true(c.sync_lost);
+  /* a new gate starts clean */
+  g_assert_true(ll_bert_start(b, 1, &err));
+  sleep_us(f, G_USEC_PER_SEC);
+  g_assert_true(ll_bert_read(b, 1, &c, &err));
+  g_assert_no_error(err);
+  g_assert_true(c.sync);
+  g_assert_false(c.sync_lost);
 }
 
 typedef struct {
@@ -357,8 +441,13 @@ test_bert_threads(Fixture *f, gconstpointer data)
     w[i] = (Worker) { f, b, i + 1, i == 0, 0, g_string_new(NULL) };
     t[i] = g_thread_new("bert", worker, &w[i]);
   }
-  for (guint i = 0; i < 2; i++) {
+  /* waiting for the workers is not work on the bench clock (ll-clock.h) */
+  gboolean took_part = ll_clock_virtual_leave(f->clock);
+  for (guint i = 0; i < 2; i++)
     g_thread_join(t[i]);
+  if (took_part)
+    ll_clock_virtual_join(f->clock);
+  for (guint i = 0; i < 2; i++) {
     g_test_message("%s", w[i].why->str);
     g_assert_cmpuint(w[i].failures, ==, 0);
     g_string_free(w[i].why, TRUE);
@@ -623,6 +712,58 @@ test_scope_eye(Fixture *f, gconstpointer data)
   g_assert_error(err, LL_SCPI_ERROR, LL_SCPI_ERROR_NOT_A_NUMBER);
 }
 
+/* FlexDCA answers each result in the unit set for it at that moment; set
+ * to watts or a ratio behind the driver (on its screen, by a restart or a
+ * *RST), an outer OMA of 5e-4 W would read as 0 dBm. The measurement asks
+ * each unit in its transaction and refuses a result in another unit. */
+static void
+test_scope_unit_changed(Fixture *f, gconstpointer data)
+{
+  module_ready(f);
+  g_autoptr(LlScope) s = scope_open_ok(SCOPE_RES);
+  g_autoptr(LlBert) b = bert_open_ok(BERT_RES);
+  g_autoptr(GError) err = NULL;
+  ll_bench_lock(f->bench);
+  ll_bench_switch_set(f->bench, 1, 1);
+  ll_bench_unlock(f->bench);
+  g_assert_true(ll_bert_set_generator(b, 1, "SSPRQ", TRUE, &err));
+  g_assert_no_error(err);
+  LlEyeResult r;
+  g_assert_true(ll_scope_measure_eye(s, 5000, &r, &err));
+  g_assert_no_error(err);
+  static const struct {
+    const char *set, *back, *name, *answer;
+  } changes[] = {
+    { ":MEAS:EYE:OOMA:UNIT WATT", ":MEAS:EYE:OOMA:UNIT DBM", "outer OMA", "WATT" },
+    { ":MEAS:EYE:OER:UNIT RAT", ":MEAS:EYE:OER:UNIT DEC", "outer extinction ratio", "RATio" },
+    { ":MEAS:EYE:APOW:UNIT WATT", ":MEAS:EYE:APOW:UNIT DBM", "average power", "WATT" },
+  };
+  LlScpi *scpi = ll_scope_scpi(s);
+  for (gsize i = 0; i < G_N_ELEMENTS(changes); i++) {
+    g_assert_true(ll_scpi_write(scpi, changes[i].set, &err));
+    g_assert_no_error(err);
+    LlEyeResult untouched = { .tdecq_db = -1, .oma_dbm = -1, .er_db = -1, .avg_dbm = -1 };
+    r = untouched;
+    g_assert_false(ll_scope_measure_eye(s, 5000, &r, &err));
+    g_assert_error(err, LL_SCPI_ERROR, LL_SCPI_ERROR_INSTRUMENT);
+    g_test_message("%s", err->message);
+    g_assert_nonnull(strstr(err->message, changes[i].name));
+    g_autofree gchar *answer = g_strdup_printf("'%s'", changes[i].answer);
+    g_assert_nonnull(strstr(err->message, answer));
+    g_clear_error(&err);
+    g_assert_true(memcmp(&r, &untouched, sizeof r) == 0);
+    g_assert_true(ll_scpi_write(scpi, changes[i].back, &err));
+    g_assert_true(ll_scope_measure_eye(s, 5000, &r, &err));
+    g_assert_no_error(err);
+  }
+  /* a *RST: pattern lock off and every unit back to watts and ratio; an
+   * error whichever comes first, never a result */
+  g_assert_true(ll_scpi_reset(scpi, &err));
+  g_assert_no_error(err);
+  g_assert_false(ll_scope_measure_eye(s, 5000, &r, &err));
+  g_assert_true(err->domain == LL_SCPI_ERROR);
+}
+
 static gboolean
 scope_sequence_under_fault(Fixture *f, const char *fault, guint after)
 {
@@ -673,12 +814,15 @@ main(int argc, char **argv)
   ADD("/bert/generator-detector", test_bert_generator_detector);
   ADD("/bert/bad-arguments", test_bert_bad_arguments);
   ADD("/bert/gating", test_bert_gating);
+  ADD("/bert/pessimistic-order", test_bert_pessimistic_order);
+  ADD("/bert/sync-lost-during-gate", test_bert_sync_lost_during_gate);
   ADD("/bert/threads", test_bert_threads);
   ADD("/bert/ber-follows-attenuation", test_bert_ber_follows_attenuation);
   ADD("/bert/faults", test_bert_faults);
   ADD("/scope/open", test_scope_open);
   ADD("/scope/no-light", test_scope_no_light);
   ADD("/scope/eye", test_scope_eye);
+  ADD("/scope/unit-changed", test_scope_unit_changed);
   ADD("/scope/faults", test_scope_faults);
 #undef ADD
   return g_test_run();

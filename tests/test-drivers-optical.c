@@ -10,7 +10,9 @@
  * from the light's costs the responsivity error; a reading takes its
  * averaging time on the bench clock, and longer averaging gives less noise;
  * a reading longer than the transport timeout still arrives; a dark input
- * reads the floor, an over-range input is an error; the multi-channel meter
+ * reads the floor, an over-range input is an error; a meter whose unit was
+ * changed behind the driver (raw SCPI, a *RST) gives an error, never a
+ * reading in W taken for dBm; the multi-channel meter
  * keeps channels apart (also with two threads); with a Ready module brought
  * up through the EVB driver, each lane the switch selects reaches the TX
  * meters at its launch power less the path loss. The attenuator and switch
@@ -355,6 +357,81 @@ test_pm100_over_range(Fixture *f, gconstpointer data)
   g_assert_cmpfloat_with_epsilon(read_ok(pm, 1), truth_dbm(f, LL_BENCH_PORT_RX), 0.1);
 }
 
+/* Reading refused: @err is LL_SCPI_ERROR_INSTRUMENT about the unit, and
+ * the value was not written. */
+static void
+assert_unit_refused(LlPowerMeter *pm, guint channel, const char *unit)
+{
+  g_autoptr(GError) err = NULL;
+  double v = 12345;
+  g_assert_false(ll_power_meter_read_dbm(pm, channel, &v, &err));
+  g_assert_error(err, LL_SCPI_ERROR, LL_SCPI_ERROR_INSTRUMENT);
+  g_autofree gchar *want = g_strdup_printf("answers '%s', not dBm", unit);
+  g_assert_nonnull(strstr(err->message, want));
+  g_assert_cmpfloat(v, ==, 12345);
+}
+
+/* A meter whose unit was switched to W behind the driver (raw SCPI, or a
+ * *RST: the PM100's default unit is W) answers a reading in W; read as dBm
+ * a dark input (~3e-11 W) would be 0 dBm, a plausible launch power. The
+ * driver asks the unit with every reading and refuses anything but dBm. */
+static void
+test_pm100_unit_changed(Fixture *f, gconstpointer data)
+{
+  g_autoptr(LlAttenuator) voa = light_on(10);
+  g_autoptr(LlPowerMeter) pm = pm_open("thorlabs-pm100", PM100_RX);
+  g_autoptr(GError) err = NULL;
+  setup_meter(pm, 1, truth_nm(f, LL_BENCH_PORT_RX), 0.01);
+  g_assert_cmpfloat_with_epsilon(read_ok(pm, 1), truth_dbm(f, LL_BENCH_PORT_RX), 0.1);
+  LlScpi *scpi = ll_power_meter_scpi(pm);
+  g_assert_true(ll_scpi_write(scpi, "SENS:POW:UNIT W", &err));
+  g_assert_no_error(err);
+  assert_unit_refused(pm, 1, "W");
+  g_assert_true(ll_scpi_write(scpi, "SENS:POW:UNIT DBM", &err));
+  g_assert_cmpfloat_with_epsilon(read_ok(pm, 1), truth_dbm(f, LL_BENCH_PORT_RX), 0.1);
+
+  /* the dark input after a *RST: the meter answers a tiny positive number
+   * of watts, which taken as dBm is 0 dBm, inside any launch window */
+  g_assert_true(ll_attenuator_set_output(voa, 1, FALSE, &err));
+  g_assert_no_error(err);
+  g_assert_true(ll_scpi_reset(scpi, &err));
+  g_assert_no_error(err);
+  double raw = NAN;
+  g_assert_true(ll_scpi_query_double(scpi, "MEAS:POW?", &raw, &err));
+  g_assert_no_error(err);
+  g_assert_cmpfloat(raw, >, 0);
+  g_assert_cmpfloat(raw, <, 1e-9);
+  assert_unit_refused(pm, 1, "W");
+  /* opened again, the meter is set up again and reads the floor */
+  g_clear_pointer(&pm, ll_power_meter_close);
+  pm = pm_open("thorlabs-pm100", PM100_RX);
+  double dark = read_ok(pm, 1);
+  g_assert_cmpfloat(dark, >, -80);
+  g_assert_cmpfloat(dark, <, -70);
+}
+
+/* The same on one channel of the multi-channel meter, whose unit query
+ * answers a number (+0 dBm, +1 W): the other channels still read. */
+static void
+test_n774x_unit_changed(Fixture *f, gconstpointer data)
+{
+  g_autoptr(LlAttenuator) voa = light_on(8);
+  g_autoptr(LlPowerMeter) pm = pm_open("keysight-n774x", "sim:n774x?bench=t1&ports=rx,rx");
+  g_autoptr(GError) err = NULL;
+  double nm = truth_nm(f, LL_BENCH_PORT_RX), truth = truth_dbm(f, LL_BENCH_PORT_RX);
+  setup_meter(pm, 1, nm, 0.01);
+  setup_meter(pm, 2, nm, 0.01);
+  LlScpi *scpi = ll_power_meter_scpi(pm);
+  g_assert_true(ll_scpi_write(scpi, ":SENS2:POW:UNIT 1", &err));
+  g_assert_no_error(err);
+  assert_unit_refused(pm, 2, "+1");
+  g_assert_cmpfloat_with_epsilon(read_ok(pm, 1), truth, 0.1);
+  g_assert_true(ll_scpi_write(scpi, ":SENS2:POW:UNIT DBM", &err));
+  g_assert_no_error(err);
+  g_assert_cmpfloat_with_epsilon(read_ok(pm, 2), truth, 0.1);
+  assert_queue_clean(scpi);
+}
+
 static void
 test_n774x_channels(Fixture *f, gconstpointer data)
 {
@@ -438,8 +515,12 @@ test_n774x_threads(Fixture *f, gconstpointer data)
   GThread *t[2];
   for (guint i = 0; i < 2; i++)
     t[i] = g_thread_new("meter", meter_worker, &w[i]);
+  /* waiting for the workers is not work on the bench clock (ll-clock.h) */
+  gboolean took_part = ll_clock_virtual_leave(f->clock);
   for (guint i = 0; i < 2; i++)
     g_thread_join(t[i]);
+  if (took_part)
+    ll_clock_virtual_join(f->clock);
   g_assert_true(w[0].ok);
   g_assert_true(w[1].ok);
   /* each channel read with its own wavelength setting */
@@ -979,6 +1060,8 @@ main(int argc, char **argv)
   ADD("/power-meter/pm100/averaging", test_pm100_averaging);
   ADD("/power-meter/pm100/dark", test_pm100_dark);
   ADD("/power-meter/pm100/over-range", test_pm100_over_range);
+  ADD("/power-meter/pm100/unit-changed", test_pm100_unit_changed);
+  ADD("/power-meter/n774x/unit-changed", test_n774x_unit_changed);
   ADD("/power-meter/n774x/channels", test_n774x_channels);
   ADD("/power-meter/n774x/threads", test_n774x_threads);
   ADD("/power-meter/tx-lanes", test_tx_lanes);

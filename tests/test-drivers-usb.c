@@ -12,9 +12,17 @@
  * a reading takes its averaging time; a dark input reads the floor; a
  * Thorlabs USB id with another instrument behind it is refused; and a meter
  * unplugged mid-session gives a disconnected error, never a value. The fake
- * checks every USB-TMC header the host sends. Runs under umockdev-wrapper. */
+ * checks every USB-TMC header the host sends.
+ *
+ * And the EVB driver over a serial port (USB CDC-ACM, faked the same way)
+ * whose board still holds an error from an earlier session: opening clears
+ * it, so the first commands and two-wire writes succeed. Runs under
+ * umockdev-wrapper. */
 #include "drivers/ll-attenuator.h"
+#include "drivers/ll-evb.h"
+#include "drivers/ll-module.h"
 #include "drivers/ll-power-meter.h"
+#include "ll-fake-serial.h"
 #include "ll-fake-usbtmc.h"
 #include "ll-test-util.h"
 #include "sim/ll-bench.h"
@@ -181,6 +189,41 @@ test_wrong_instrument(Fixture *f, gconstpointer data)
   g_assert_nonnull(strstr(err->message, "SIM-SCPI"));
 }
 
+/* A real board keeps its error queue between sessions (the simulator
+ * behind a serial port does too, unlike a fresh sim: session): an error an
+ * earlier session left there must not be taken for the failure of the
+ * first command of the next one. ll_evb_open() clears the status. */
+static void
+test_evb_stale_error(Fixture *f, gconstpointer data)
+{
+  g_assert_true(ll_bench_insert(f->bench, 1, "LL26U0001"));
+  g_autoptr(GError) err = NULL;
+  LlSimDevice *dev = ll_sim_device_open("sim:evb?bench=u1&site=1", NULL, &err);
+  g_assert_no_error(err);
+  /* the earlier session's last command was one the board did not know */
+  static const char bogus[] = "BOGUS:COMMand 1\n";
+  ll_sim_device_write(dev, (const guint8 *) bogus, strlen(bogus), TRUE);
+  LlFakeSerialInfo info = { "ttyACM0", 0x0483, 0x5740, "EVB-0001", "STMicroelectronics",
+                            "Lightline EVB", 7 };
+  g_autoptr(LlFakeSerial) port = ll_fake_serial_new(f->testbed, &info, dev, &err);
+  g_assert_no_error(err);
+  g_autoptr(LlEvb) evb = ll_evb_open("lightline-evb", "serial:/dev/ttyACM0?baud=115200", &err);
+  g_assert_no_error(err);
+  g_assert_true(ll_evb_get_clock(evb) == ll_clock_system()); /* a real port: real time */
+  g_assert_true(ll_evb_set_power(evb, TRUE, &err));
+  g_assert_no_error(err);
+  g_assert_true(ll_module_power_on_low_power(evb, ll_clock_system(), &err));
+  g_assert_no_error(err);
+  guint8 sel[2] = { 0, 0x01 }, back[2] = { 0xAA, 0xAA };
+  g_assert_true(ll_evb_twi_write(evb, 0x50, 126, sel, 2, &err));
+  g_assert_no_error(err);
+  g_assert_true(ll_evb_twi_read(evb, 0x50, 126, back, 2, &err));
+  g_assert_no_error(err);
+  g_assert_cmpmem(back, 2, sel, 2);
+  g_assert_true(ll_module_power_down(evb, &err));
+  g_assert_no_error(err);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -189,6 +232,7 @@ main(int argc, char **argv)
   ADD("/usb/pm100/measure", test_measure);
   ADD("/usb/pm100/unplugged", test_unplugged);
   ADD("/usb/pm100/wrong-instrument", test_wrong_instrument);
+  ADD("/serial/evb/stale-error", test_evb_stale_error);
 #undef ADD
   return g_test_run();
 }

@@ -18,6 +18,8 @@
  *   :SENSe:MEASure:STATe?               1 while gating runs
  *   :SENSe:MEASure:SLOSs?               1 while the detector has lost (or never
  *                                       had) pattern synchronisation, else 0
+ *   :SENSe:MEASure:SLOSs:LATCh?         1 when synchronisation was lost at any
+ *                                       moment since STARt (kept after STOP)
  *   :CALCulate:DATA:EALarm? "CURRENT:EC:TOTAL"   errored bits since STARt (NR1)
  *   :CALCulate:DATA:EALarm? "CURRENT:CC:TOTAL"   compared bits (clock count, NR1)
  *   :CALCulate:DATA:EALarm? "CURRENT:ER:TOTAL"   error rate (NR3)
@@ -32,10 +34,11 @@
  * optimistic. A read with no compared bits is LL_BERT_ERROR_NO_BITS: a BER of
  * 0 over nothing would pass any limit.
  *
- * Synchronisation: :SENSe:MEASure:SLOSs? tells the state when asked, not
- * whether sync was lost at some moment during the gate; this command set has
- * no latched loss-of-sync indicator, so LlBertCounts.sync is the state at the
- * read (a transient loss between reads shows only through its errors).
+ * Synchronisation: :SENSe:MEASure:SLOSs? tells the state when asked, which
+ * may be back by the time a caller reads a gate that lost it for a while; the
+ * latched :SENSe:MEASure:SLOSs:LATCh? tells whether it was lost at any moment
+ * of the gate. LlBertCounts.sync is TRUE only when neither says it was lost,
+ * so a compromised gate never reads as synchronised.
  *
  * Model differences are data: the driver table below holds the command set
  * of each driver and the *IDN? models it accepts. */
@@ -64,6 +67,7 @@ typedef struct {
   const char *errors_query;
   const char *bits_query;
   const char *sync_loss_query;
+  const char *sync_loss_latched_query;
 } BertCommands;
 
 typedef struct {
@@ -84,6 +88,7 @@ static const BertCommands mp1900_commands = {
   .errors_query = ":CALCulate:DATA:EALarm? \"CURRENT:EC:TOTAL\"",
   .bits_query = ":CALCulate:DATA:EALarm? \"CURRENT:CC:TOTAL\"",
   .sync_loss_query = ":SENSe:MEASure:SLOSs?",
+  .sync_loss_latched_query = ":SENSe:MEASure:SLOSs:LATCh?",
 };
 
 static const char *const mp1900_models[] = { "MP1900A", "MP1900", NULL };
@@ -304,13 +309,15 @@ ll_bert_read(LlBert *bert, guint channel, LlBertCounts *counts, GError **error)
   if (!check_channel(bert, channel, error))
     return FALSE;
   LlBertCounts c = { 0 };
-  gboolean sync_loss = TRUE;
+  gboolean sync_loss = TRUE, sync_lost = TRUE;
   ll_scpi_lock(bert->scpi);
   /* bits before errors: see the top of the file */
   gboolean ok = ll_scpi_writef(bert->scpi, error, "%s %u", bert->cmd->select, channel) &&
                 query_count(bert, bert->cmd->bits_query, &c.bits, error) &&
                 query_count(bert, bert->cmd->errors_query, &c.errors, error) &&
                 ll_scpi_query_bool(bert->scpi, bert->cmd->sync_loss_query, &sync_loss, error) &&
+                ll_scpi_query_bool(bert->scpi, bert->cmd->sync_loss_latched_query, &sync_lost,
+                                   error) &&
                 ll_scpi_check_errors(bert->scpi, error);
   ll_scpi_unlock(bert->scpi);
   if (!ok)
@@ -329,7 +336,8 @@ ll_bert_read(LlBert *bert, guint channel, LlBertCounts *counts, GError **error)
     return FALSE;
   }
   c.ber = c.errors / c.bits;
-  c.sync = !sync_loss;
+  c.sync_lost = sync_lost;
+  c.sync = !sync_loss && !sync_lost;
   *counts = c;
   return TRUE;
 }

@@ -28,9 +28,11 @@ typedef struct {
   double bits;     /* compared bits since the gating started; > 0 */
   double errors;   /* errored bits */
   double ber;      /* errors / bits */
-  gboolean sync;   /* the detector is synchronised to the pattern when read (not
-                    * over the whole gate: the instrument's command set, as the
-                    * driver knows it, has no latched loss of sync) */
+  gboolean sync;      /* the detector held synchronisation to the pattern for the
+                       * whole gate so far: synchronised now and never lost since
+                       * ll_bert_start(). FALSE: the errors are not a BER */
+  gboolean sync_lost; /* synchronisation was lost at some moment of the gate (the
+                       * instrument's latched indicator), even if back now */
 } LlBertCounts;
 
 /* Opens the BERT at @resource with @driver ("anritsu-mp1900"), asks *IDN?,
@@ -69,7 +71,8 @@ gboolean ll_bert_stop(LlBert *bert, guint channel, GError **error);
  * the BER can only come out pessimistic. No compared bits (a channel never
  * gated, or read right after ll_bert_start()) is LL_BERT_ERROR_NO_BITS, never
  * a BER of 0; more errors than bits is LL_SCPI_ERROR_PARSE. A caller must
- * still check @sync: errors counted without synchronisation are not a BER.
+ * still check @sync (FALSE also when synchronisation was lost for a while
+ * during the gate and is back): errors counted without it are not a BER.
  * @counts is written only on success. */
 gboolean ll_bert_read(LlBert *bert, guint channel, LlBertCounts *counts, GError **error);
 

@@ -6,11 +6,12 @@
  * above 0 is the write's failure (which is why open clears the queue).
  *
  * NACK retries: a NACK is tried again after 20, 40 and 80 ms (nack_pause_ms),
- * slept on the board's clock (ll_evb_set_clock(); the system clock by
- * default) with the session released in between, so other users of the
- * board get their turn (unless the caller holds the session for a
- * transaction of its own). Other failures (no module, not powered, a
- * transport error) are not retried. */
+ * slept on the board's clock (ll_evb_set_clock(); by default the clock the
+ * transport says the board lives on: a simulated board's bench clock, the
+ * system clock for a real one) with the session released in between, so
+ * other users of the board get their turn (unless the caller holds the
+ * session for a transaction of its own). Other failures (no module, not
+ * powered, a transport error) are not retried. */
 #include "ll-evb.h"
 #include "ll-instrument-class.h"
 
@@ -43,7 +44,7 @@ ll_evb_open(const char *driver, const char *resource, GError **error)
     return NULL;
   LlEvb *evb = g_new0(LlEvb, 1);
   evb->scpi = g_steal_pointer(&scpi);
-  evb->clock = ll_clock_system();
+  ll_evb_set_clock(evb, NULL);
   g_autofree gchar *proto = NULL;
   if (!ll_scpi_idn(evb->scpi, &evb->idn, error) ||
       !(proto = ll_scpi_query(evb->scpi, "SYST:PROT?", error))) {
@@ -68,6 +69,8 @@ ll_evb_open(const char *driver, const char *resource, GError **error)
 void
 ll_evb_set_clock(LlEvb *evb, LlClock *clock)
 {
+  if (!clock)
+    clock = ll_transport_get_clock(ll_scpi_get_transport(evb->scpi));
   evb->clock = clock ? clock : ll_clock_system();
 }
 

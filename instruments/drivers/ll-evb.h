@@ -31,8 +31,9 @@ typedef enum {
 
 /* Opens the board, checks it speaks protocol LLEVB 1.x (LL_EVB_ERROR_PROTOCOL
  * otherwise) and clears its status (*CLS), so an error left queued by an
- * earlier session cannot fail a later command. The board's clock is the
- * system clock until ll_evb_set_clock(). */
+ * earlier session cannot fail a later command. The board's clock is the one
+ * its transport lives on (ll_transport_get_clock(): a simulated board's
+ * bench clock; the system clock for a real board) until ll_evb_set_clock(). */
 LlEvb *ll_evb_open(const char *driver, const char *resource, GError **error);
 void ll_evb_close(LlEvb *evb);
 const LlIdn *ll_evb_idn(LlEvb *evb);
@@ -40,10 +41,11 @@ const LlIdn *ll_evb_idn(LlEvb *evb);
  * another user of the board in between (a page select and the access to
  * that page) holds it with ll_scpi_lock() / ll_scpi_unlock(). */
 LlScpi *ll_evb_scpi(LlEvb *evb);
-/* The clock the NACK retry pauses are slept on: the station sets its station
- * clock (the bench's virtual clock on a simulated station, where a pause on
- * the system clock would cost real time and let no bench time pass). Not
- * owned; it must outlive @evb. NULL sets the system clock. */
+/* The clock the NACK retry pauses are slept on; a station sets its station
+ * clock (on a simulated station the bench's virtual clock, which is also the
+ * default there: a pause on the system clock would cost real time and let no
+ * bench time pass). Not owned; it must outlive @evb. NULL sets the default
+ * (the transport's clock, else the system clock). */
 void ll_evb_set_clock(LlEvb *evb, LlClock *clock);
 LlClock *ll_evb_get_clock(LlEvb *evb);
 

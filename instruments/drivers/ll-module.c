@@ -18,9 +18,14 @@
  * DPInit max + DPTxTurnOn max for activation (the data path initialises,
  * then its transmitters turn on). A code of ">= 50 min" has no maximum, and
  * a reserved code none either: the driver then waits at most
- * UNBOUNDED_WAIT_MS, and its timeout message says so. ConfigStatus (page 11h
- * bytes 202-205, the result of ApplyDPInit) is not checked: the simulated
- * module does not fill it, so a check could not be tested here. */
+ * UNBOUNDED_WAIT_MS, and its timeout message says so.
+ *
+ * Activation stages the AppSel, triggers ApplyDPInit and then waits for
+ * every lane's ConfigStatus (page 11h bytes 202-205, a nibble per lane) to
+ * leave Undefined / InProgress: anything but ConfigSuccess is
+ * LL_MODULE_ERROR_REJECTED naming the lane and the reason, and the data
+ * paths are not released. Only then is DataPathDeinit cleared for the lanes
+ * (read-modify-write: the other lanes keep theirs). */
 #include "ll-module.h"
 
 #include <math.h>
@@ -45,6 +50,12 @@ G_DEFINE_QUARK(ll-module-error-quark, ll_module_error)
 #define BYTE_APPLY_DP_INIT 143
 #define BYTE_STAGED_APPSEL 145
 #define BYTE_DP_STATE 128  /* page 11h 128-131, a nibble per lane */
+#define BYTE_CONFIG_STATUS 202 /* page 11h 202-205, a nibble per lane */
+
+/* ConfigStatus codes (CMIS 5.2). */
+#define CONFIG_UNDEFINED 0x0
+#define CONFIG_SUCCESS 0x1
+#define CONFIG_IN_PROGRESS 0xC
 
 static gboolean
 argument_error(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
@@ -285,6 +296,62 @@ lane_mask(guint lanes, guint8 *mask, GError **error)
   return TRUE;
 }
 
+static const char *
+config_status_name(guint8 code)
+{
+  static const char *const names[] = {
+    "ConfigUndefined", "ConfigSuccess", "ConfigRejected", "ConfigRejectedInvalidAppSel",
+    "ConfigRejectedInvalidDataPath", "ConfigRejectedInvalidSI", "ConfigRejectedLanesInUse",
+    "ConfigRejectedPartialDataPath",
+  };
+  if (code < G_N_ELEMENTS(names))
+    return names[code];
+  return code == CONFIG_IN_PROGRESS ? "ConfigInProgress" : "reserved";
+}
+
+/* The nibble of lane @i (0-based) in a field of 4 bytes, lane 1 low. */
+static guint8
+lane_nibble(const guint8 *field, guint i)
+{
+  return (field[i / 2] >> (4 * (i % 2))) & 0x0F;
+}
+
+/* Waits until the ConfigStatus of each of the first @lanes lanes is final:
+ * TRUE when all are ConfigSuccess; LL_MODULE_ERROR_REJECTED naming the lanes
+ * otherwise, LL_MODULE_ERROR_TIMEOUT when still pending at @deadline. */
+static gboolean
+wait_config_status(LlEvb *evb, guint lanes, LlClock *clock, gint64 deadline, GError **error)
+{
+  for (;;) {
+    guint8 status[4];
+    if (!page_read(evb, 0, 0x11, BYTE_CONFIG_STATUS, status, sizeof status, error))
+      return FALSE;
+    g_autoptr(GString) rejected = g_string_new(NULL), pending = g_string_new(NULL);
+    for (guint i = 0; i < lanes; i++) {
+      guint8 st = lane_nibble(status, i);
+      GString *to = st == CONFIG_UNDEFINED || st == CONFIG_IN_PROGRESS ? pending
+                    : st != CONFIG_SUCCESS                             ? rejected
+                                                                       : NULL;
+      if (to)
+        g_string_append_printf(to, "%s lane %u %s", to->len ? "," : "", i + 1,
+                               config_status_name(st));
+    }
+    if (rejected->len) {
+      g_set_error(error, LL_MODULE_ERROR, LL_MODULE_ERROR_REJECTED,
+                  "the module rejected the configuration (ApplyDPInit):%s", rejected->str);
+      return FALSE;
+    }
+    if (!pending->len)
+      return TRUE;
+    if (ll_clock_now(clock) >= deadline) {
+      g_set_error(error, LL_MODULE_ERROR, LL_MODULE_ERROR_TIMEOUT,
+                  "ApplyDPInit has no outcome yet:%s", pending->str);
+      return FALSE;
+    }
+    ll_clock_sleep(clock, POLL_US);
+  }
+}
+
 gboolean
 ll_module_activate(LlEvb *evb, guint app_sel, guint lanes, LlClock *clock, GError **error)
 {
@@ -307,11 +374,12 @@ ll_module_activate(LlEvb *evb, guint app_sel, guint lanes, LlClock *clock, GErro
   guint8 appsel[8];
   for (guint i = 0; i < lanes; i++)
     appsel[i] = (guint8) (app_sel << 4);
+  gint64 deadline = ll_clock_now(clock) + wait_us;
   if (!ll_module_write(evb, 0, 0x10, BYTE_STAGED_APPSEL, appsel, lanes, error) ||
       !ll_module_write(evb, 0, 0x10, BYTE_APPLY_DP_INIT, &mask, 1, error) ||
+      !wait_config_status(evb, lanes, clock, deadline, error) ||
       !page_update_bits(evb, 0, 0x10, BYTE_DP_DEINIT, mask, 0, error)) /* clear DataPathDeinit */
     return FALSE;
-  gint64 deadline = ll_clock_now(clock) + wait_us;
   for (;;) {
     guint8 states[4];
     if (!page_read(evb, 0, 0x11, BYTE_DP_STATE, states, sizeof states, error))
@@ -319,7 +387,7 @@ ll_module_activate(LlEvb *evb, guint app_sel, guint lanes, LlClock *clock, GErro
     guint done = 0;
     g_autoptr(GString) pending = g_string_new(NULL);
     for (guint i = 0; i < lanes; i++) {
-      guint8 st = (states[i / 2] >> (4 * (i % 2))) & 0x0F;
+      guint8 st = lane_nibble(states, i);
       if (st == LL_CMIS_DP_ACTIVATED)
         done++;
       else

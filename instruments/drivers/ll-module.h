@@ -24,6 +24,7 @@ typedef enum {
   LL_MODULE_ERROR_FAULT,    /* the module went to its Fault state */
   LL_MODULE_ERROR_ABSENT,   /* no module in the fixture */
   LL_MODULE_ERROR_ARGUMENT, /* lanes or AppSel out of range: nothing was sent */
+  LL_MODULE_ERROR_REJECTED, /* the module refused a configuration (ConfigStatus) */
 } LlModuleError;
 
 /* Reads the lower page into @out. This reads (and so clears, on the module)
@@ -52,12 +53,14 @@ gboolean ll_module_power_up(LlEvb *evb, LlClock *clock, GError **error);
 /* Data paths off, LPMode asserted, supply off. Best effort: every step is
  * tried even when one fails; the first failure is reported. */
 gboolean ll_module_power_down(LlEvb *evb, GError **error);
-/* Selects application @app_sel (1-15) on the first @lanes (1-8) lanes and
- * activates their data paths (the other lanes' DataPathDeinit bits are kept);
- * waits until every one of these lanes is Activated within DPInit max +
- * DPTxTurnOn max as page 01h advertises (a duration with no maximum counts
- * as 60 s, and the timeout message says so). Arguments out of range are
- * LL_MODULE_ERROR_ARGUMENT. */
+/* Selects application @app_sel (1-15) on the first @lanes (1-8) lanes
+ * (staged AppSel, ApplyDPInit) and checks the module accepted it: a lane
+ * whose ConfigStatus is not ConfigSuccess is LL_MODULE_ERROR_REJECTED, and
+ * no data path is released. Then activates their data paths (the other
+ * lanes' DataPathDeinit bits are kept) and waits until every one of these
+ * lanes is Activated within DPInit max + DPTxTurnOn max as page 01h
+ * advertises (a duration with no maximum counts as 60 s, and the timeout
+ * message says so). Arguments out of range are LL_MODULE_ERROR_ARGUMENT. */
 gboolean ll_module_activate(LlEvb *evb, guint app_sel, guint lanes, LlClock *clock, GError **error);
 /* Sets DataPathDeinit of the first @lanes (1-8) lanes, read-modify-write:
  * the other lanes keep theirs. Does not wait. Out of range is

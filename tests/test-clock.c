@@ -1,0 +1,205 @@
+/* test-clock.c: the virtual clock's participation rules. Participation is
+ * per thread and idempotent: the creating thread takes part; join adds the
+ * calling thread once however often it is called, leave removes it only if
+ * it took part (a thread that never joined cannot end another's
+ * participation); a participant that works holds time still even for
+ * threads that do not take part; once no participant works, time moves to
+ * the earliest wake-up. Every wait for another thread is bounded in real
+ * time, so a regression fails instead of hanging. */
+#include "ll-clock.h"
+
+#define REAL_TIMEOUT_US (10 * G_USEC_PER_SEC)
+/* long enough for a helper thread to have gone to sleep */
+#define SETTLE_US (50 * 1000)
+
+typedef struct {
+  LlClock *clock;
+  gint64 wake_us;    /* virtual time to sleep until */
+  gboolean join;     /* take part while sleeping */
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+  gint64 woke_at;    /* virtual time when the sleep returned */
+  gboolean took_part;
+} Sleeper;
+
+static gpointer
+sleeper_thread(gpointer data)
+{
+  Sleeper *s = data;
+  if (s->join)
+    ll_clock_virtual_join(s->clock);
+  s->took_part = ll_clock_virtual_takes_part(s->clock);
+  ll_clock_sleep_until(s->clock, s->wake_us);
+  gint64 woke = ll_clock_now(s->clock);
+  ll_clock_virtual_leave(s->clock); /* nothing when it did not take part */
+  g_mutex_lock(&s->lock);
+  s->woke_at = woke;
+  s->done = TRUE;
+  g_cond_broadcast(&s->cond);
+  g_mutex_unlock(&s->lock);
+  return NULL;
+}
+
+static GThread *
+sleeper_start(Sleeper *s, LlClock *clock, gint64 wake_us, gboolean join)
+{
+  *s = (Sleeper) { .clock = clock, .wake_us = wake_us, .join = join };
+  g_mutex_init(&s->lock);
+  g_cond_init(&s->cond);
+  return g_thread_new("sleeper", sleeper_thread, s);
+}
+
+/* Waits up to @real_us of real time for the sleeper to wake. */
+static gboolean
+sleeper_wait(Sleeper *s, gint64 real_us)
+{
+  gint64 end = g_get_monotonic_time() + real_us;
+  g_mutex_lock(&s->lock);
+  while (!s->done)
+    if (!g_cond_wait_until(&s->cond, &s->lock, end))
+      break;
+  gboolean done = s->done;
+  g_mutex_unlock(&s->lock);
+  return done;
+}
+
+static void
+sleeper_finish(Sleeper *s, GThread *t)
+{
+  g_assert_true(sleeper_wait(s, REAL_TIMEOUT_US)); /* else the process aborts: no hang */
+  g_thread_join(t);
+  g_mutex_clear(&s->lock);
+  g_cond_clear(&s->cond);
+}
+
+/* The creating thread takes part; join is idempotent, so one leave ends it. */
+static void
+test_idempotent(void)
+{
+  LlClock *clock = ll_clock_virtual_new(0);
+  g_assert_true(ll_clock_virtual_takes_part(clock));
+  ll_clock_virtual_join(clock);
+  ll_clock_virtual_join(clock);
+  g_assert_true(ll_clock_virtual_takes_part(clock));
+  g_assert_true(ll_clock_virtual_leave(clock));
+  g_assert_false(ll_clock_virtual_takes_part(clock));
+  g_assert_false(ll_clock_virtual_leave(clock)); /* already out: nothing */
+
+  /* with nobody taking part, a sleep returns at once with time advanced */
+  ll_clock_sleep(clock, 5 * G_USEC_PER_SEC);
+  g_assert_cmpint(ll_clock_now(clock), ==, 5 * G_USEC_PER_SEC);
+  ll_clock_virtual_join(clock);
+  g_assert_true(ll_clock_virtual_takes_part(clock));
+  ll_clock_sleep(clock, 1000); /* alone: at once as well */
+  g_assert_cmpint(ll_clock_now(clock), ==, 5 * G_USEC_PER_SEC + 1000);
+  ll_clock_virtual_free(clock);
+
+  /* a real-time clock (and NULL) has no participants */
+  ll_clock_virtual_join(ll_clock_system());
+  g_assert_false(ll_clock_virtual_leave(ll_clock_system()));
+  g_assert_false(ll_clock_virtual_takes_part(ll_clock_system()));
+  ll_clock_virtual_join(NULL);
+  g_assert_false(ll_clock_virtual_leave(NULL));
+}
+
+/* A working participant holds time still, also for a thread that does not
+ * take part; when it leaves, time moves to the sleeper's wake-up. */
+static void
+test_participant_holds_time(void)
+{
+  LlClock *clock = ll_clock_virtual_new(0);
+  Sleeper s;
+  GThread *t = sleeper_start(&s, clock, G_USEC_PER_SEC, FALSE);
+  g_assert_false(sleeper_wait(&s, SETTLE_US));
+  g_assert_cmpint(ll_clock_now(clock), ==, 0);
+  g_assert_false(s.took_part);
+  g_assert_true(ll_clock_virtual_leave(clock)); /* this thread stops working */
+  sleeper_finish(&s, t);
+  g_assert_cmpint(s.woke_at, ==, G_USEC_PER_SEC);
+  ll_clock_virtual_free(clock);
+}
+
+/* A thread that never took part cannot end another thread's participation
+ * by leaving: the creator keeps holding time. */
+static gpointer
+leave_without_joining(gpointer data)
+{
+  return GINT_TO_POINTER(ll_clock_virtual_leave(data));
+}
+
+static void
+test_leave_is_per_thread(void)
+{
+  LlClock *clock = ll_clock_virtual_new(0);
+  GThread *other = g_thread_new("leaver", leave_without_joining, clock);
+  g_assert_false(GPOINTER_TO_INT(g_thread_join(other)));
+  g_assert_true(ll_clock_virtual_takes_part(clock));
+  Sleeper s;
+  GThread *t = sleeper_start(&s, clock, 2 * G_USEC_PER_SEC, FALSE);
+  g_assert_false(sleeper_wait(&s, SETTLE_US)); /* the creator still works */
+  g_assert_cmpint(ll_clock_now(clock), ==, 0);
+  ll_clock_virtual_leave(clock);
+  sleeper_finish(&s, t);
+  g_assert_cmpint(s.woke_at, ==, 2 * G_USEC_PER_SEC);
+  ll_clock_virtual_free(clock);
+}
+
+/* Two participants: time moves only when both sleep, to the earlier wake. */
+static void
+test_two_participants(void)
+{
+  LlClock *clock = ll_clock_virtual_new(0);
+  Sleeper s;
+  GThread *t = sleeper_start(&s, clock, 3 * G_USEC_PER_SEC, TRUE);
+  /* its sleep alone does not move time: this thread takes part and works */
+  g_assert_false(sleeper_wait(&s, SETTLE_US));
+  g_assert_true(s.took_part);
+  g_assert_cmpint(ll_clock_now(clock), ==, 0);
+  /* both asleep: time goes to the earlier wake (ours), then on to theirs */
+  ll_clock_sleep_until(clock, G_USEC_PER_SEC);
+  g_assert_cmpint(ll_clock_now(clock), ==, G_USEC_PER_SEC);
+  g_assert_false(sleeper_wait(&s, SETTLE_US));
+  ll_clock_sleep_until(clock, 4 * G_USEC_PER_SEC);
+  sleeper_finish(&s, t);
+  g_assert_cmpint(s.woke_at, ==, 3 * G_USEC_PER_SEC);
+  g_assert_cmpint(ll_clock_now(clock), ==, 4 * G_USEC_PER_SEC);
+  ll_clock_virtual_free(clock);
+}
+
+/* join_thread: a thread made to take part by its creator right after it is
+ * started, while the creator still takes part, so time cannot run ahead of
+ * it; it leaves itself. */
+static gpointer
+joined_by_creator(gpointer data)
+{
+  LlClock *clock = data;
+  ll_clock_sleep(clock, G_USEC_PER_SEC);
+  /* time moved only after the creator left, so it had made us take part */
+  return GINT_TO_POINTER(ll_clock_virtual_leave(clock));
+}
+
+static void
+test_join_thread(void)
+{
+  LlClock *clock = ll_clock_virtual_new(0);
+  GThread *t = g_thread_new("joined", joined_by_creator, clock);
+  ll_clock_virtual_join_thread(clock, t);
+  ll_clock_virtual_leave(clock); /* waiting for it is not work */
+  g_assert_true(GPOINTER_TO_INT(g_thread_join(t)));
+  ll_clock_virtual_join(clock);
+  g_assert_cmpint(ll_clock_now(clock), ==, G_USEC_PER_SEC);
+  ll_clock_virtual_free(clock);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/clock/idempotent", test_idempotent);
+  g_test_add_func("/clock/participant-holds-time", test_participant_holds_time);
+  g_test_add_func("/clock/leave-is-per-thread", test_leave_is_per_thread);
+  g_test_add_func("/clock/two-participants", test_two_participants);
+  g_test_add_func("/clock/join-thread", test_join_thread);
+  return g_test_run();
+}
