@@ -16,8 +16,9 @@ build: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The main job: a simulated shift on the simulated bench.
 run: build
-	$(BUILD)/bin/lightline instruments scan
+	$(BUILD)/bin/lightline demo --units 200 --sites 2
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

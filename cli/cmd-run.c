@@ -325,7 +325,7 @@ ll_cmd_demo(int argc, char **argv)
   ll_demo_options_default(&o);
   gint units = (gint) o.units, sites = (gint) o.sites;
   gint64 seed = (gint64) o.seed;
-  g_autofree gchar *product = NULL, *defects = NULL, *dir = NULL;
+  g_autofree gchar *product = NULL, *defects = NULL, *dir = NULL, *fault = NULL;
   gboolean realtime = FALSE;
   const GOptionEntry entries[] = {
     { "units", 'n', 0, G_OPTION_ARG_INT, &units, "Units to test (default 20)", "N" },
@@ -335,6 +335,8 @@ ll_cmd_demo(int argc, char **argv)
     { "defects", 0, 0, G_OPTION_ARG_STRING, &defects, "Defect mix (default: default)", "MIX" },
     { "realtime", 0, 0, G_OPTION_ARG_NONE, &realtime, "Run on the wall clock", NULL },
     { "sequences", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Folder of the shipped sequences", "DIR" },
+    { "fault", 0, 0, G_OPTION_ARG_STRING, &fault,
+      "Inject an instrument fault, e.g. bert:noreply:2000 (after 2000 commands)", "NAME:KIND[:AFTER]" },
     { NULL },
   };
   if (!ll_cli_parse(&argc, &argv, "demo", NULL,
@@ -352,9 +354,14 @@ ll_cmd_demo(int argc, char **argv)
     o.product = product;
   if (defects)
     o.defects = defects;
+  o.fault = fault;
   g_autofree gchar *seq_path = ll_demo_sequence_path(dir, o.product);
-  g_autofree gchar *text = ll_demo_station_text(&o);
   g_autoptr(GError) err = NULL;
+  g_autofree gchar *text = ll_demo_station_text(&o, &err);
+  if (!text) {
+    ll_cli_error("demo: %s", err->message);
+    return LL_EXIT_USAGE;
+  }
   LlStationConfig *cfg = ll_station_config_load_data("demo-station.ini", text, strlen(text), NULL, &err);
   if (!cfg) {
     fprintf(stderr, "%s\n", err->message);

@@ -2,6 +2,8 @@
 #include "ll-station-demo.h"
 #include "ll-version.h"
 
+#include <string.h>
+
 void
 ll_demo_options_default(LlDemoOptions *o)
 {
@@ -9,8 +11,33 @@ ll_demo_options_default(LlDemoOptions *o)
                          .defects = "default" };
 }
 
+/* Appends the fault options to the resource of @instrument in @text. */
+static gboolean
+inject_fault(GString *text, const char *spec, GError **error)
+{
+  g_auto(GStrv) f = g_strsplit(spec, ":", 3);
+  if (g_strv_length(f) < 2 || !*f[0] || !*f[1]) {
+    g_set_error(error, LL_CONFIG_ERROR, LL_CONFIG_ERROR_INVALID,
+                "fault '%s' is not INSTRUMENT:KIND[:AFTER], e.g. bert:noreply:200", spec);
+    return FALSE;
+  }
+  g_autofree gchar *group = g_strdup_printf("[instrument %s]\n", f[0]);
+  const char *at = strstr(text->str, group);
+  const char *res = at ? strstr(at, "resource = ") : NULL;
+  const char *eol = res ? strchr(res, '\n') : NULL;
+  if (!eol) {
+    g_set_error(error, LL_CONFIG_ERROR, LL_CONFIG_ERROR_INVALID,
+                "fault '%s': the demo station has no instrument '%s' (it has meter, voa, switch, "
+                "bert, scope, evb1...)", spec, f[0]);
+    return FALSE;
+  }
+  g_autofree gchar *opts = g_strdup_printf("&fault=%s&after=%s&timeout=1000", f[1], f[2] ? f[2] : "0");
+  g_string_insert(text, eol - text->str, opts);
+  return TRUE;
+}
+
 gchar *
-ll_demo_station_text(const LlDemoOptions *o)
+ll_demo_station_text(const LlDemoOptions *o, GError **error)
 {
   GString *s = g_string_new(NULL);
   g_string_append_printf(s,
@@ -37,6 +64,10 @@ ll_demo_station_text(const LlDemoOptions *o)
       "[instrument evb%u]\nclass = evb\ndriver = lightline-evb\n"
       "resource = sim:evb?bench=demo&site=%u&serial=EVB-%04u\n\n"
       "[site %u]\nevb = evb%u\nfixture = FX-%04u\n\n", i, i, i, i, i, i);
+  if (o->fault && !inject_fault(s, o->fault, error)) {
+    g_string_free(s, TRUE);
+    return NULL;
+  }
   return g_string_free(s, FALSE);
 }
 

@@ -18,12 +18,15 @@ typedef struct {
   gboolean realtime;    /* default FALSE */
   const char *defects;  /* default "default" */
   const char *sequences_dir; /* where the shipped sequences are (default: the installed or source folder) */
+  const char *fault;    /* "INSTRUMENT:KIND[:AFTER]": inject a fault into one instrument, or NULL */
 } LlDemoOptions;
 
 void ll_demo_options_default(LlDemoOptions *options);
 
-/* The text of a station file for a simulated bench of @options. */
-gchar *ll_demo_station_text(const LlDemoOptions *options);
+/* The text of a station file for a simulated bench of @options. Its
+ * instruments are meter, voa, switch, bert, scope and evb1..evbK. NULL with
+ * @error when @options->fault names no instrument or a bad fault. */
+gchar *ll_demo_station_text(const LlDemoOptions *options, GError **error);
 
 /* The shipped final-test sequence file for @product under @dir. */
 gchar *ll_demo_sequence_path(const char *dir, const char *product);

@@ -1,0 +1,102 @@
+/* test-demo.c: `lightline demo`, the simulated shift, end to end with the
+ * shipped 800G DR8 sequence: 200 units run to completion with a plausible
+ * bin spread for the default defect mix, the same spread again with the same
+ * seed, and a faulty instrument giving ERROR outcomes, never PASS or FAIL
+ * for the units it hit (with no defects, nothing but PASS and ERROR). */
+#include <glib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static int
+demo(const char *const *args, gchar **out)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(argv, g_build_filename(g_getenv("LL_BIN"), "lightline", NULL));
+  g_ptr_array_add(argv, g_strdup("demo"));
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add(argv, g_strdup(args[i]));
+  g_ptr_array_add(argv, NULL);
+  g_autofree gchar *err = NULL;
+  int wait = 0;
+  g_assert_true(g_spawn_sync(NULL, (gchar **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out,
+                             &err, &wait, NULL));
+  g_test_message("%s\n%s", *out, err);
+  g_assert_true(WIFEXITED(wait));
+  return WEXITSTATUS(wait);
+}
+
+/* The count after @label in the summary line ("192 PASS"). */
+static guint
+count(const char *out, const char *label)
+{
+  const char *summary = strstr(out, " units: ");
+  g_assert_nonnull(summary);
+  g_autofree gchar *key = g_strdup_printf(" %s", label);
+  const char *at = strstr(summary, key);
+  g_assert_nonnull(at);
+  const char *p = at;
+  while (p > summary && g_ascii_isdigit(p[-1]))
+    p--;
+  return (guint) g_ascii_strtoull(p, NULL, 10);
+}
+
+/* The output without its last line (computer time differs run to run). */
+static gchar *
+stable(const char *out)
+{
+  const char *cut = strstr(out, "station time");
+  return g_strndup(out, cut ? (gsize) (cut - out) : strlen(out));
+}
+
+static void
+test_shift(void)
+{
+  const char *args[] = { "--units", "200", "--sites", "2", "--seed", "7", NULL };
+  g_autofree gchar *a = NULL, *b = NULL;
+  g_assert_cmpint(demo(args, &a), ==, 0);
+  guint pass = count(a, "PASS,"), fail = count(a, "FAIL,"), error = count(a, "ERROR,");
+  g_assert_cmpuint(pass + fail + error, ==, 200);
+  g_assert_cmpuint(error, ==, 0);
+  /* the default mix spoils a few percent of units */
+  g_assert_cmpuint(fail, >=, 4);
+  g_assert_cmpuint(fail, <=, 30);
+  const char *bins = strstr(a, "bins:\n");
+  g_assert_nonnull(bins);
+  guint fail_bins = 0;
+  static const char *const names[] = { "TX-POWER", "TX-EYE", "RX-BER", "RX-SENSITIVITY", "DDM",
+                                       "POWER", "IDENTITY", "FLAGS", "NO-POWER-UP", "DATA-PATH" };
+  for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
+    fail_bins += strstr(bins, names[i]) != NULL;
+  g_assert_cmpuint(fail_bins, >=, 2);
+  g_assert_nonnull(strstr(bins, "GRADE-A"));
+  g_assert_nonnull(strstr(a, "units per hour"));
+  /* the same seed, the same shift */
+  g_assert_cmpint(demo(args, &b), ==, 0);
+  g_autofree gchar *sa = stable(a), *sb = stable(b);
+  g_assert_cmpstr(sa, ==, sb);
+}
+
+static void
+test_faulty_instrument(void)
+{
+  const char *args[] = { "--units", "16", "--sites", "2", "--defects", "none", "--fault",
+                         "bert:noreply:1500", NULL };
+  g_autofree gchar *out = NULL;
+  g_assert_cmpint(demo(args, &out), ==, 0);
+  g_assert_cmpuint(count(out, "ERROR,"), >, 0);
+  g_assert_cmpuint(count(out, "FAIL,"), ==, 0);
+  g_assert_nonnull(strstr(out, "ERROR   rx-ber"));
+
+  const char *bad[] = { "--fault", "nosuch:noreply", NULL };
+  g_autofree gchar *o2 = NULL;
+  g_assert_cmpint(demo(bad, &o2), ==, 2);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/demo/shift", test_shift);
+  g_test_add_func("/demo/faulty-instrument", test_faulty_instrument);
+  return g_test_run();
+}
