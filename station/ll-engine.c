@@ -626,14 +626,16 @@ ll_engine_run_sites(LlEngine *e, const guint *sites, const char *const *serials,
   g_autofree GThread **threads = g_new0(GThread *, n);
   for (guint i = 0; i < n; i++) {
     jobs[i] = (SiteJob) { e, sites[i], serials[i], cancel, NULL };
-    ll_clock_virtual_join(clock); /* joined before it starts: time cannot run ahead of it */
     threads[i] = g_thread_new("site", site_thread, &jobs[i]);
+    /* it takes part before this thread stops holding time still */
+    ll_clock_virtual_join_thread(clock, threads[i]);
   }
   /* waiting for the sites is not work */
-  ll_clock_virtual_leave(clock);
+  gboolean took_part = ll_clock_virtual_leave(clock);
   for (guint i = 0; i < n; i++)
     g_thread_join(threads[i]);
-  ll_clock_virtual_join(clock);
+  if (took_part)
+    ll_clock_virtual_join(clock);
   GPtrArray *results = g_ptr_array_new_with_free_func((GDestroyNotify) ll_run_result_free);
   for (guint i = 0; i < n; i++)
     g_ptr_array_add(results, jobs[i].result);

@@ -212,7 +212,7 @@ ll_station_lease(LlStation *s, LlInstrument **instruments, guint n, GError **err
   qsort(sorted, n, sizeof *sorted, (int (*)(const void *, const void *)) by_order);
   LlClock *clock = ll_station_get_clock(s);
   /* waiting for another site is not work: let virtual time move meanwhile */
-  ll_clock_virtual_leave(clock);
+  gboolean took_part = ll_clock_virtual_leave(clock);
   g_mutex_lock(&s->lease_lock);
   for (guint i = 0; i < n; i++) {
     if (i > 0 && sorted[i] == sorted[i - 1])
@@ -222,7 +222,8 @@ ll_station_lease(LlStation *s, LlInstrument **instruments, guint n, GError **err
     sorted[i]->leased = TRUE;
   }
   g_mutex_unlock(&s->lease_lock);
-  ll_clock_virtual_join(clock);
+  if (took_part)
+    ll_clock_virtual_join(clock);
   for (guint i = 0; i < n; i++) {
     if (i > 0 && sorted[i] == sorted[i - 1])
       continue;

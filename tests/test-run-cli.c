@@ -82,13 +82,21 @@ test_validate(void)
   g_assert_true(g_file_get_contents(seq, &text, NULL, NULL));
   g_autoptr(GString) bad = g_string_new(text);
   g_string_replace(bad, "action: module.identify", "action: module.identfy", 1);
-  g_autofree gchar *dir = g_path_get_dirname(seq);
-  g_autofree gchar *bad_path = g_build_filename(dir, "bad-tmp.yaml", NULL);
+  /* in a folder of its own, with the limits table it names */
+  g_autofree gchar *dir = g_dir_make_tmp("ll-validate-XXXXXX", NULL);
+  g_autofree gchar *bad_path = g_build_filename(dir, "module.yaml", NULL);
+  g_autofree gchar *limits_src = data("module-limits.yaml");
+  g_autofree gchar *limits_dst = g_build_filename(dir, "module-limits.yaml", NULL);
+  g_autofree gchar *limits_text = NULL;
+  g_assert_true(g_file_get_contents(limits_src, &limits_text, NULL, NULL));
+  g_assert_true(g_file_set_contents(limits_dst, limits_text, -1, NULL));
   g_assert_true(g_file_set_contents(bad_path, bad->str, -1, NULL));
   const char *args[] = { "sequence", "validate", bad_path, NULL };
   g_auto(Run) b = { 0 };
   run(&b, args);
   g_remove(bad_path);
+  g_remove(limits_dst);
+  g_rmdir(dir);
   g_assert_cmpint(b.status, ==, 2);
   g_autofree gchar *where = g_strdup_printf("%s:19:13: error: unknown action 'module.identfy'", bad_path);
   g_assert_nonnull(strstr(b.err, where));
