@@ -32,6 +32,8 @@ test-sanitize: deps
 # Benchmarks print tables (they never fail on a time).
 bench: build
 	$(BUILD)/bench/bench-engine
+	@echo
+	$(BUILD)/bench/bench-sites
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -8,6 +8,8 @@ struct _LlInstrument {
   const LlInstrumentConfig *cfg;
   guint order;
   gboolean leased;   /* under the station's lease_lock; the holder owns the handle */
+  gint64 leased_at;  /* station time of the current lease */
+  gint64 leased_us;  /* station time leased in all */
   gpointer handle;   /* the class driver's object */
   LlIdn idn;
 };
@@ -220,6 +222,7 @@ ll_station_lease(LlStation *s, LlInstrument **instruments, guint n, GError **err
     while (sorted[i]->leased)
       g_cond_wait(&s->lease_cond, &s->lease_lock);
     sorted[i]->leased = TRUE;
+    sorted[i]->leased_at = ll_clock_now(clock);
   }
   g_mutex_unlock(&s->lease_lock);
   if (took_part)
@@ -238,9 +241,13 @@ ll_station_lease(LlStation *s, LlInstrument **instruments, guint n, GError **err
 void
 ll_station_release(LlStation *s, LlInstrument **instruments, guint n)
 {
+  gint64 now = ll_clock_now(ll_station_get_clock(s));
   g_mutex_lock(&s->lease_lock);
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n; i++) {
+    if (instruments[i]->leased)
+      instruments[i]->leased_us += now - instruments[i]->leased_at;
     instruments[i]->leased = FALSE;
+  }
   g_cond_broadcast(&s->lease_cond);
   g_mutex_unlock(&s->lease_lock);
 }
@@ -262,6 +269,18 @@ HANDLE(ll_instrument_switch, LlOpticalSwitch, LL_CLASS_OPTICAL_SWITCH)
 HANDLE(ll_instrument_bert, LlBert, LL_CLASS_BERT)
 HANDLE(ll_instrument_scope, LlScope, LL_CLASS_SCOPE)
 HANDLE(ll_instrument_evb, LlEvb, LL_CLASS_EVB)
+
+gint64
+ll_instrument_leased_us(LlInstrument *inst)
+{
+  return inst->leased_us;
+}
+
+GPtrArray *
+ll_station_instruments(LlStation *s)
+{
+  return s->instruments;
+}
 
 const LlIdn *
 ll_instrument_idn(LlInstrument *inst)

@@ -60,6 +60,11 @@ LlScope *ll_instrument_scope(LlInstrument *inst);
 LlEvb *ll_instrument_evb(LlInstrument *inst);
 /* The identity the instrument gave when opened (NULL before). */
 const LlIdn *ll_instrument_idn(LlInstrument *inst);
+/* Station time the instrument has been leased in all, µs (how busy it is:
+ * the instrument that saturates first when sites are added). */
+gint64 ll_instrument_leased_us(LlInstrument *inst);
+/* Every instrument of the station, in file order. */
+GPtrArray *ll_station_instruments(LlStation *station);
 /* Closes the driver after a fault so the next lease reopens it. */
 void ll_instrument_reset(LlInstrument *inst);
 
