@@ -5,7 +5,14 @@
  * part or not. When every participant has an entry and there is at least one
  * entry, time jumps to the earliest wake time and the entries due are removed
  * at once, so a thread woken counts as working from that moment, before it
- * has even been scheduled. Participants that are working keep time still. */
+ * has even been scheduled. Participants that are working keep time still.
+ *
+ * `managed` holds the threads that joined or left by themselves, which
+ * ll_clock_virtual_join_thread() leaves alone. A thread that joins, leaves or
+ * is started by ll_clock_virtual_thread_new() gets a thread-private key whose
+ * destructor, when the thread ends, removes it from every live clock (the
+ * registry `live`), so a thread that ends never holds time still and its
+ * GThread address, if reused, means nothing to a clock. */
 #include "ll-clock.h"
 
 static gint64
@@ -40,8 +47,49 @@ typedef struct {
   GCond cond;
   gint64 now;
   GHashTable *participants; /* GThread* set */
+  GHashTable *managed;      /* GThread* set: joined or left by themselves */
   GArray *sleeps;           /* Sleep, unordered */
 } VirtualClock;
+
+/* Every virtual clock alive, for the thread-end cleanup. Lock order:
+ * live_lock, then a clock's lock. */
+static GMutex live_lock;
+static GHashTable *live;
+
+static void maybe_advance(VirtualClock *v);
+
+/* A thread that used clocks ends: it takes part in none of them any more. */
+static void
+thread_ended(gpointer thread)
+{
+  g_mutex_lock(&live_lock);
+  if (live) {
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init(&it, live);
+    while (g_hash_table_iter_next(&it, &v, NULL)) {
+      VirtualClock *c = v;
+      g_mutex_lock(&c->lock);
+      g_hash_table_remove(c->managed, thread);
+      if (g_hash_table_remove(c->participants, thread))
+        maybe_advance(c);
+      g_mutex_unlock(&c->lock);
+    }
+  }
+  g_mutex_unlock(&live_lock);
+}
+
+static GPrivate thread_key = G_PRIVATE_INIT(thread_ended);
+
+/* The calling thread will be cleaned up after when it ends. */
+static GThread *
+self_tracked(void)
+{
+  GThread *self = g_thread_self();
+  if (!g_private_get(&thread_key))
+    g_private_set(&thread_key, self);
+  return self;
+}
 
 static gint64
 virtual_now(LlClock *clock)
@@ -111,8 +159,16 @@ ll_clock_virtual_new(gint64 start_us)
   g_cond_init(&v->cond);
   v->now = start_us;
   v->participants = g_hash_table_new(g_direct_hash, g_direct_equal);
-  g_hash_table_add(v->participants, g_thread_self());
+  v->managed = g_hash_table_new(g_direct_hash, g_direct_equal);
+  GThread *self = self_tracked();
+  g_hash_table_add(v->participants, self);
+  g_hash_table_add(v->managed, self);
   v->sleeps = g_array_new(FALSE, FALSE, sizeof(Sleep));
+  g_mutex_lock(&live_lock);
+  if (!live)
+    live = g_hash_table_new(g_direct_hash, g_direct_equal);
+  g_hash_table_add(live, v);
+  g_mutex_unlock(&live_lock);
   return &v->base;
 }
 
@@ -123,11 +179,28 @@ ll_clock_virtual_free(LlClock *clock)
     return;
   g_return_if_fail(clock->is_virtual);
   VirtualClock *v = (VirtualClock *) clock;
+  g_mutex_lock(&live_lock);
+  g_hash_table_remove(live, v);
+  g_mutex_unlock(&live_lock);
   g_hash_table_unref(v->participants);
+  g_hash_table_unref(v->managed);
   g_array_unref(v->sleeps);
   g_mutex_clear(&v->lock);
   g_cond_clear(&v->cond);
   g_free(v);
+}
+
+void
+ll_clock_virtual_join(LlClock *clock)
+{
+  if (!clock || !clock->is_virtual)
+    return;
+  VirtualClock *v = (VirtualClock *) clock;
+  GThread *self = self_tracked();
+  g_mutex_lock(&v->lock);
+  g_hash_table_add(v->managed, self);
+  g_hash_table_add(v->participants, self);
+  g_mutex_unlock(&v->lock);
 }
 
 void
@@ -137,14 +210,42 @@ ll_clock_virtual_join_thread(LlClock *clock, GThread *thread)
     return;
   VirtualClock *v = (VirtualClock *) clock;
   g_mutex_lock(&v->lock);
-  g_hash_table_add(v->participants, thread);
+  if (!g_hash_table_contains(v->managed, thread))
+    g_hash_table_add(v->participants, thread);
   g_mutex_unlock(&v->lock);
 }
 
-void
-ll_clock_virtual_join(LlClock *clock)
+typedef struct {
+  VirtualClock *clock;
+  GThreadFunc func;
+  gpointer data;
+} Start;
+
+static gpointer
+thread_start(gpointer data)
 {
-  ll_clock_virtual_join_thread(clock, g_thread_self());
+  Start start = *(Start *) data;
+  g_free(data);
+  /* waits until the starting thread has made this one take part */
+  g_mutex_lock(&start.clock->lock);
+  self_tracked();
+  g_mutex_unlock(&start.clock->lock);
+  return start.func(start.data);
+}
+
+GThread *
+ll_clock_virtual_thread_new(LlClock *clock, const char *name, GThreadFunc func, gpointer data)
+{
+  if (!clock || !clock->is_virtual)
+    return g_thread_new(name, func, data);
+  VirtualClock *v = (VirtualClock *) clock;
+  Start *start = g_new(Start, 1);
+  *start = (Start) { v, func, data };
+  g_mutex_lock(&v->lock);
+  GThread *thread = g_thread_new(name, thread_start, start);
+  g_hash_table_add(v->participants, thread);
+  g_mutex_unlock(&v->lock);
+  return thread;
 }
 
 gboolean
@@ -153,8 +254,10 @@ ll_clock_virtual_leave(LlClock *clock)
   if (!clock || !clock->is_virtual)
     return FALSE;
   VirtualClock *v = (VirtualClock *) clock;
+  GThread *self = self_tracked();
   g_mutex_lock(&v->lock);
-  gboolean took_part = g_hash_table_remove(v->participants, g_thread_self());
+  g_hash_table_add(v->managed, self);
+  gboolean took_part = g_hash_table_remove(v->participants, self);
   if (took_part)
     maybe_advance(v);
   g_mutex_unlock(&v->lock);

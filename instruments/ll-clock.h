@@ -10,7 +10,8 @@
  * thread that does not take part neither holds time still nor moves it: its
  * sleeps end when the participants' sleeping brings time to its wake-up (at
  * once when no thread takes part). A thread that only ever sleeps alone (the
- * common case in tests) sees each sleep return at once with time advanced. */
+ * common case in tests) sees each sleep return at once with time advanced.
+ * Thread-safe. */
 #pragma once
 
 #include <glib.h>
@@ -38,21 +39,30 @@ void ll_clock_virtual_free(LlClock *clock);
  * already does. A thread blocked on something other than the clock (a lock
  * held by another participant, a g_thread_join()) must not be counted as
  * working: call ll_clock_virtual_leave() before such a wait and, if it
- * returned TRUE, ll_clock_virtual_join() after it. A participating thread
- * must leave before it ends, or time stands still for ever. Nothing for a
- * real-time clock or NULL. */
+ * returned TRUE, ll_clock_virtual_join() after it. A thread that ends stops
+ * taking part in every clock by itself. Nothing for a real-time clock or
+ * NULL. */
 void ll_clock_virtual_join(LlClock *clock);
-/* Makes @thread take part, on its behalf: a thread that starts another lets
- * it take part before it runs (right after g_thread_new(), while the caller
- * itself still takes part), so time cannot run ahead of it; the thread then
- * leaves itself when done. */
-void ll_clock_virtual_join_thread(LlClock *clock, GThread *thread);
 /* The calling thread stops taking part; TRUE when it took part (nothing
  * changed otherwise: leaving never ends another thread's participation).
  * FALSE for a real-time clock or NULL. */
 gboolean ll_clock_virtual_leave(LlClock *clock);
 /* TRUE when the calling thread takes part in @clock (a virtual clock). */
 gboolean ll_clock_virtual_takes_part(LlClock *clock);
+
+/* Starts a thread (g_thread_new()) that takes part in @clock from its first
+ * instruction, so time cannot run ahead of it, whatever it does first (a
+ * wait after ll_clock_virtual_leave() included). The caller must take part
+ * itself until it has started all it wants to start, and should leave while
+ * it waits for them. A plain g_thread_new() for a real-time clock or NULL. */
+GThread *ll_clock_virtual_thread_new(LlClock *clock, const char *name, GThreadFunc func,
+                                     gpointer data);
+/* Makes @thread, already started, take part, on its behalf, unless it has
+ * already joined or left @clock itself (it then manages its own
+ * participation, and adding it could count it as working while it waits
+ * elsewhere). Racy by nature (the thread may have left before this call and
+ * then runs without taking part): prefer ll_clock_virtual_thread_new(). */
+void ll_clock_virtual_join_thread(LlClock *clock, GThread *thread);
 
 static inline gint64
 ll_clock_now(LlClock *clock)

@@ -206,8 +206,7 @@ typedef struct {
 static gpointer
 meter_worker(gpointer data)
 {
-  MeterWorker *w = data;
-  ll_clock_virtual_join(w->clock);
+  MeterWorker *w = data; /* takes part in the clock: ll_clock_virtual_thread_new() */
   w->ok = TRUE;
   for (guint i = 0; i < 20 && w->ok; i++) {
     g_autoptr(GError) err = NULL;
@@ -245,8 +244,7 @@ test_shared_session_threads(Fixture *f, gconstpointer data)
   gint64 t0 = ll_clock_now(f->clock);
   for (guint i = 0; i < 2; i++) {
     w[i] = (MeterWorker) { pm, f->clock, i + 1, 0, FALSE, &lock, &cond, &finished };
-    t[i] = g_thread_new("meter", meter_worker, &w[i]);
-    ll_clock_virtual_join_thread(f->clock, t[i]);
+    t[i] = ll_clock_virtual_thread_new(f->clock, "meter", meter_worker, &w[i]);
   }
   /* waiting for them is not work; the watchdog: 10 s of real time */
   ll_clock_virtual_leave(f->clock);

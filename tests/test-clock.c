@@ -4,7 +4,9 @@
  * it took part (a thread that never joined cannot end another's
  * participation); a participant that works holds time still even for
  * threads that do not take part; once no participant works, time moves to
- * the earliest wake-up. Every wait for another thread is bounded in real
+ * the earliest wake-up. A thread started by ll_clock_virtual_thread_new()
+ * takes part from its first instruction; join_thread leaves alone a thread
+ * that left by itself; a thread that ends stops taking part. Every wait for another thread is bounded in real
  * time, so a regression fails instead of hanging. */
 #include "ll-clock.h"
 
@@ -167,28 +169,134 @@ test_two_participants(void)
   ll_clock_virtual_free(clock);
 }
 
-/* join_thread: a thread made to take part by its creator right after it is
- * started, while the creator still takes part, so time cannot run ahead of
- * it; it leaves itself. */
+/* thread_new: the thread takes part from its first instruction, so even a
+ * leave that is its very first act finds it taking part; time cannot run
+ * ahead of it. */
 static gpointer
-joined_by_creator(gpointer data)
+first_act_leave(gpointer data)
 {
   LlClock *clock = data;
+  gboolean took_part = ll_clock_virtual_leave(clock);
+  ll_clock_virtual_join(clock);
   ll_clock_sleep(clock, G_USEC_PER_SEC);
-  /* time moved only after the creator left, so it had made us take part */
-  return GINT_TO_POINTER(ll_clock_virtual_leave(clock));
+  ll_clock_virtual_leave(clock);
+  return GINT_TO_POINTER(took_part);
+}
+
+static void
+test_thread_new(void)
+{
+  LlClock *clock = ll_clock_virtual_new(0);
+  GThread *t = ll_clock_virtual_thread_new(clock, "first-act", first_act_leave, clock);
+  ll_clock_virtual_leave(clock); /* waiting for it is not work */
+  g_assert_true(GPOINTER_TO_INT(g_thread_join(t)));
+  ll_clock_virtual_join(clock);
+  g_assert_cmpint(ll_clock_now(clock), ==, G_USEC_PER_SEC);
+  ll_clock_virtual_free(clock);
+  /* a real-time clock: a plain thread */
+  t = ll_clock_virtual_thread_new(ll_clock_system(), "plain", first_act_leave, ll_clock_system());
+  g_assert_false(GPOINTER_TO_INT(g_thread_join(t)));
+}
+
+/* join_thread leaves alone a thread that already left by itself (it may be
+ * waiting elsewhere: counting it as working would stop time for good). */
+typedef struct {
+  LlClock *clock;
+  gboolean leave_first; /* leave by itself before waiting */
+  GMutex lock;
+  GCond cond;
+  gboolean waiting, go;
+} Waiter;
+
+/* Waits (not on the clock) until told to go, then leaves. */
+static gpointer
+waiter_thread(gpointer data)
+{
+  Waiter *w = data;
+  if (w->leave_first)
+    ll_clock_virtual_leave(w->clock);
+  g_mutex_lock(&w->lock);
+  w->waiting = TRUE;
+  g_cond_broadcast(&w->cond);
+  while (!w->go)
+    g_cond_wait(&w->cond, &w->lock);
+  g_mutex_unlock(&w->lock);
+  ll_clock_virtual_leave(w->clock);
+  return NULL;
+}
+
+static GThread *
+waiter_start(Waiter *w, LlClock *clock, gboolean leave_first)
+{
+  *w = (Waiter) { .clock = clock, .leave_first = leave_first };
+  g_mutex_init(&w->lock);
+  g_cond_init(&w->cond);
+  GThread *t = g_thread_new("waiter", waiter_thread, w);
+  g_mutex_lock(&w->lock);
+  while (!w->waiting)
+    g_cond_wait(&w->cond, &w->lock);
+  g_mutex_unlock(&w->lock);
+  return t;
+}
+
+static void
+waiter_finish(Waiter *w, GThread *t)
+{
+  g_mutex_lock(&w->lock);
+  w->go = TRUE;
+  g_cond_broadcast(&w->cond);
+  g_mutex_unlock(&w->lock);
+  g_thread_join(t);
+  g_mutex_clear(&w->lock);
+  g_cond_clear(&w->cond);
 }
 
 static void
 test_join_thread(void)
 {
   LlClock *clock = ll_clock_virtual_new(0);
-  GThread *t = g_thread_new("joined", joined_by_creator, clock);
+  /* a thread that never used the clock is made to take part: while it
+   * works (here: waits on something else), time stands still */
+  Waiter w;
+  GThread *t = waiter_start(&w, clock, FALSE);
   ll_clock_virtual_join_thread(clock, t);
-  ll_clock_virtual_leave(clock); /* waiting for it is not work */
-  g_assert_true(GPOINTER_TO_INT(g_thread_join(t)));
-  ll_clock_virtual_join(clock);
-  g_assert_cmpint(ll_clock_now(clock), ==, G_USEC_PER_SEC);
+  ll_clock_virtual_leave(clock);
+  Sleeper s;
+  GThread *st = sleeper_start(&s, clock, G_USEC_PER_SEC, FALSE);
+  g_assert_false(sleeper_wait(&s, SETTLE_US));
+  waiter_finish(&w, t); /* it leaves */
+  sleeper_finish(&s, st);
+  g_assert_cmpint(s.woke_at, ==, G_USEC_PER_SEC);
+
+  /* one that already left by itself is left alone (it may be waiting
+   * elsewhere: counting it as working would stop time for good) */
+  t = waiter_start(&w, clock, TRUE);
+  ll_clock_virtual_join_thread(clock, t);
+  st = sleeper_start(&s, clock, 2 * G_USEC_PER_SEC, FALSE);
+  sleeper_finish(&s, st); /* time moves: the waiter does not count */
+  g_assert_cmpint(s.woke_at, ==, 2 * G_USEC_PER_SEC);
+  waiter_finish(&w, t);
+  ll_clock_virtual_free(clock);
+}
+
+/* A thread that ends stops taking part, even if it never left. */
+static gpointer
+join_and_end(gpointer data)
+{
+  ll_clock_virtual_join(data);
+  return NULL;
+}
+
+static void
+test_thread_end_leaves(void)
+{
+  LlClock *clock = ll_clock_virtual_new(0);
+  g_thread_join(g_thread_new("joiner", join_and_end, clock));
+  ll_clock_virtual_leave(clock);
+  Sleeper s;
+  GThread *t = sleeper_start(&s, clock, G_USEC_PER_SEC, FALSE);
+  sleeper_finish(&s, t);
+  g_assert_cmpint(s.woke_at, ==, G_USEC_PER_SEC);
   ll_clock_virtual_free(clock);
 }
 
@@ -200,6 +308,8 @@ main(int argc, char **argv)
   g_test_add_func("/clock/participant-holds-time", test_participant_holds_time);
   g_test_add_func("/clock/leave-is-per-thread", test_leave_is_per_thread);
   g_test_add_func("/clock/two-participants", test_two_participants);
+  g_test_add_func("/clock/thread-new", test_thread_new);
   g_test_add_func("/clock/join-thread", test_join_thread);
+  g_test_add_func("/clock/thread-end-leaves", test_thread_end_leaves);
   return g_test_run();
 }

@@ -268,7 +268,10 @@ ll_bench_settle(LlBench *b)
   if (now <= b->settled_us)
     return;
   gint64 t = b->settled_us;
-  while (b->detectors->len && t < now) {
+  b->settled_us = now;
+  if (!b->detectors->len)
+    return;
+  while (t < now) {
     /* the stretch from t to the first change a module makes by itself */
     gint64 end = now;
     for (guint s = 0; s < b->cfg.sites; s++) {
@@ -289,7 +292,6 @@ ll_bench_settle(LlBench *b)
   for (guint s = 0; s < b->cfg.sites; s++)
     if (b->site[s].module)
       ll_module_sim_evaluate_at(b->site[s].module, -1);
-  b->settled_us = now;
 }
 
 /* ---- fixtures ---- */
