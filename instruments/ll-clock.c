@@ -2,10 +2,12 @@
  *
  * Virtual clock: `participants` is the set of threads taking part; `sleeps`
  * holds one entry (thread, wake time) per thread in sleep_until(), taking
- * part or not. When every participant has an entry and there is at least one
- * entry, time jumps to the earliest wake time and the entries due are removed
- * at once, so a thread woken counts as working from that moment, before it
- * has even been scheduled. Participants that are working keep time still.
+ * part or not. While every participant has an entry and there is at least
+ * one entry, time jumps to the earliest wake time and the entries due are
+ * removed at once, so a participant woken counts as working from that
+ * moment, before it has even been scheduled (a thread that does not take
+ * part, woken, does not stop time from going on to the next wake).
+ * Participants that are working keep time still.
  *
  * `managed` holds the threads that joined or left by themselves, which
  * ll_clock_virtual_join_thread() leaves alone. A thread that joins, leaves or
@@ -111,27 +113,31 @@ is_sleeping(VirtualClock *v, GThread *thread)
   return FALSE;
 }
 
-/* With the lock held: if every participant sleeps, advance to the earliest
- * wake and wake the sleepers due. */
+/* With the lock held: while every participant sleeps, advance to the
+ * earliest wake and wake the sleepers due. Waking only threads that do not
+ * take part changes nothing for the participants, so time goes on to the
+ * next wake (those threads do not hold it still). */
 static void
 maybe_advance(VirtualClock *v)
 {
-  if (v->sleeps->len == 0)
-    return;
-  GHashTableIter it;
-  gpointer thread;
-  g_hash_table_iter_init(&it, v->participants);
-  while (g_hash_table_iter_next(&it, &thread, NULL))
-    if (!is_sleeping(v, thread))
+  for (;;) {
+    if (v->sleeps->len == 0)
       return;
-  gint64 earliest = G_MAXINT64;
-  for (guint i = 0; i < v->sleeps->len; i++)
-    earliest = MIN(earliest, g_array_index(v->sleeps, Sleep, i).when);
-  v->now = MAX(v->now, earliest);
-  for (guint i = v->sleeps->len; i-- > 0;)
-    if (g_array_index(v->sleeps, Sleep, i).when <= v->now)
-      g_array_remove_index_fast(v->sleeps, i);
-  g_cond_broadcast(&v->cond);
+    GHashTableIter it;
+    gpointer thread;
+    g_hash_table_iter_init(&it, v->participants);
+    while (g_hash_table_iter_next(&it, &thread, NULL))
+      if (!is_sleeping(v, thread))
+        return;
+    gint64 earliest = G_MAXINT64;
+    for (guint i = 0; i < v->sleeps->len; i++)
+      earliest = MIN(earliest, g_array_index(v->sleeps, Sleep, i).when);
+    v->now = MAX(v->now, earliest);
+    for (guint i = v->sleeps->len; i-- > 0;)
+      if (g_array_index(v->sleeps, Sleep, i).when <= v->now)
+        g_array_remove_index_fast(v->sleeps, i);
+    g_cond_broadcast(&v->cond);
+  }
 }
 
 static void
@@ -212,6 +218,17 @@ ll_clock_virtual_join_thread(LlClock *clock, GThread *thread)
   g_mutex_lock(&v->lock);
   if (!g_hash_table_contains(v->managed, thread))
     g_hash_table_add(v->participants, thread);
+  g_mutex_unlock(&v->lock);
+}
+
+void
+ll_clock_virtual_hand_over(LlClock *clock, GThread *thread)
+{
+  if (!clock || !clock->is_virtual)
+    return;
+  VirtualClock *v = (VirtualClock *) clock;
+  g_mutex_lock(&v->lock);
+  g_hash_table_add(v->participants, thread);
   g_mutex_unlock(&v->lock);
 }
 

@@ -57,6 +57,12 @@ gboolean ll_clock_virtual_takes_part(LlClock *clock);
  * it waits for them. A plain g_thread_new() for a real-time clock or NULL. */
 GThread *ll_clock_virtual_thread_new(LlClock *clock, const char *name, GThreadFunc func,
                                      gpointer data);
+/* For a lock that hands itself over: makes @thread, which left @clock to
+ * wait for the lock and is now given it by the caller, take part again
+ * before it is woken, so time cannot run ahead of it in between. Only for a
+ * thread that took part before it waited (ll_clock_virtual_leave() returned
+ * TRUE) and that is now sure to proceed. */
+void ll_clock_virtual_hand_over(LlClock *clock, GThread *thread);
 /* Makes @thread, already started, take part, on its behalf, unless it has
  * already joined or left @clock itself (it then manages its own
  * participation, and adding it could count it as working while it waits

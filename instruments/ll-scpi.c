@@ -1,9 +1,15 @@
 /* ll-scpi.c: the SCPI session (see ll-scpi.h). Every public call takes the
  * session's recursive lock for its whole exchange, so a query's reply is
- * always read by the thread that asked. A thread that has to wait for the
- * lock stops taking part in the instrument's virtual clock meanwhile (the
- * holder may be waiting for a reply on that clock, which advances only once
- * every participant sleeps). Numbers are parsed strictly: a reply
+ * always read by the thread that asked.
+ *
+ * The lock is an owner, a depth and a queue of waiters under a mutex. A
+ * thread that has to wait stops taking part in the instrument's virtual
+ * clock meanwhile (the holder may be waiting for a reply on that clock,
+ * which advances only once every participant sleeps). The holder's last
+ * unlock hands the session to the first waiter and makes it take part again
+ * (ll_clock_virtual_hand_over()) before waking it, so there is no moment in
+ * which the new holder is neither waiting nor taking part, when virtual
+ * time could run ahead of it. Numbers are parsed strictly: a reply
  * that is not what the query promised is an error quoting the reply, never a
  * zero, because a silently misread value is how a station produces a false
  * PASS.
@@ -28,8 +34,17 @@ G_DEFINE_QUARK(ll-scpi-error-quark, ll_scpi_error)
 #define ERROR_QUEUE_DRAIN_MAX 64
 #define BLOCK_MAX (256u * 1024 * 1024)
 
+typedef struct {
+  GThread *thread;
+  gboolean took_part; /* in the transport's virtual clock, before waiting */
+} Waiter;
+
 struct _LlScpi {
-  GRecMutex lock;
+  GMutex lock;        /* guards owner, depth and waiters */
+  GCond handed;       /* a waiter became the owner */
+  GThread *owner;     /* NULL: free */
+  guint depth;        /* the owner's lock count */
+  GQueue waiters;     /* Waiter*, first come first served */
   LlTransport *transport;
   gboolean out_of_step; /* a stream may still deliver (part of) an old reply */
   GRand *rand;          /* picks the resynchronisation marker */
@@ -89,7 +104,9 @@ LlScpi *
 ll_scpi_new(LlTransport *transport)
 {
   LlScpi *s = g_new0(LlScpi, 1);
-  g_rec_mutex_init(&s->lock);
+  g_mutex_init(&s->lock);
+  g_cond_init(&s->handed);
+  g_queue_init(&s->waiters);
   s->transport = transport;
   s->rand = g_rand_new();
   return s;
@@ -109,7 +126,8 @@ ll_scpi_close(LlScpi *scpi)
     return;
   ll_transport_close(scpi->transport);
   g_rand_free(scpi->rand);
-  g_rec_mutex_clear(&scpi->lock);
+  g_mutex_clear(&scpi->lock);
+  g_cond_clear(&scpi->handed);
   g_free(scpi);
 }
 
@@ -128,22 +146,46 @@ ll_scpi_get_resource(LlScpi *scpi)
 void
 ll_scpi_lock(LlScpi *scpi)
 {
-  if (g_rec_mutex_trylock(&scpi->lock))
-    return;
-  /* Another thread holds the session, possibly while it waits for a reply
-   * on the instrument's virtual clock: waiting for it is not work, or time
-   * would stand still for ever (ll-clock.h). */
-  LlClock *clock = ll_transport_get_clock(scpi->transport);
-  gboolean took_part = ll_clock_virtual_leave(clock);
-  g_rec_mutex_lock(&scpi->lock);
-  if (took_part)
-    ll_clock_virtual_join(clock);
+  GThread *self = g_thread_self();
+  g_mutex_lock(&scpi->lock);
+  if (scpi->owner == self) {
+    scpi->depth++;
+  } else if (!scpi->owner) {
+    scpi->owner = self;
+    scpi->depth = 1;
+  } else {
+    /* Another thread holds the session, possibly while it waits for a reply
+     * on the instrument's virtual clock: waiting for it is not work, or time
+     * would stand still for ever (ll-clock.h). */
+    Waiter w = { self, ll_clock_virtual_leave(ll_transport_get_clock(scpi->transport)) };
+    g_queue_push_tail(&scpi->waiters, &w);
+    while (scpi->owner != self)
+      g_cond_wait(&scpi->handed, &scpi->lock);
+    /* ll_scpi_unlock() set the depth and made this thread take part again */
+  }
+  g_mutex_unlock(&scpi->lock);
 }
 
 void
 ll_scpi_unlock(LlScpi *scpi)
 {
-  g_rec_mutex_unlock(&scpi->lock);
+  g_mutex_lock(&scpi->lock);
+  if (scpi->owner != g_thread_self() || scpi->depth == 0) {
+    g_mutex_unlock(&scpi->lock);
+    g_critical("ll_scpi_unlock: the session is not held by this thread");
+    return;
+  }
+  if (--scpi->depth == 0) {
+    Waiter *next = g_queue_pop_head(&scpi->waiters);
+    scpi->owner = next ? next->thread : NULL;
+    if (next) {
+      scpi->depth = 1;
+      if (next->took_part)
+        ll_clock_virtual_hand_over(ll_transport_get_clock(scpi->transport), next->thread);
+      g_cond_broadcast(&scpi->handed);
+    }
+  }
+  g_mutex_unlock(&scpi->lock);
 }
 
 /* Length of the SCPI number (NR1, NR2 or NR3) at the start of @s, 0 when

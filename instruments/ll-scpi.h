@@ -21,9 +21,10 @@
  * the session with ll_scpi_lock() / ll_scpi_unlock(); the lock is recursive.
  * On a simulated instrument with a virtual clock, a thread waiting in
  * ll_scpi_lock() for another one does not take part in the clock while it
- * waits (ll_clock_virtual_leave()), and takes part again once it holds the
- * session if it did before, so the holder's wait for a reply on that clock
- * can end. */
+ * waits (ll_clock_virtual_leave()), so the holder's wait for a reply on that
+ * clock can end; the session is handed to waiters first come, first served,
+ * and one that took part before takes part again from the moment it is
+ * handed the session. */
 #pragma once
 
 #include <glib.h>

@@ -605,15 +605,25 @@ typedef struct {
   const char *serial;
   GCancellable *cancel;
   LlRunResult *result;
+  GMutex *lock;   /* the starter's: guards *joined */
+  GCond *cond;
+  guint *joined;  /* how many site threads take part in virtual time so far */
 } SiteJob;
 
 static gpointer
 site_thread(gpointer data)
 {
   SiteJob *job = data;
+  LlClock *clock = ll_station_get_clock(job->engine->station);
+  /* take part before the starter stops holding time still (it waits for
+   * this), so time cannot run ahead of this site */
+  ll_clock_virtual_join(clock);
+  g_mutex_lock(job->lock);
+  (*job->joined)++;
+  g_cond_broadcast(job->cond);
+  g_mutex_unlock(job->lock);
   job->result = ll_engine_run(job->engine, job->site, job->serial, job->cancel);
-  /* this thread took part in virtual time since it was started */
-  ll_clock_virtual_leave(ll_station_get_clock(job->engine->station));
+  ll_clock_virtual_leave(clock);
   return NULL;
 }
 
@@ -624,18 +634,28 @@ ll_engine_run_sites(LlEngine *e, const guint *sites, const char *const *serials,
   LlClock *clock = ll_station_get_clock(e->station);
   g_autofree SiteJob *jobs = g_new0(SiteJob, n);
   g_autofree GThread **threads = g_new0(GThread *, n);
+  GMutex lock;
+  GCond cond;
+  guint joined = 0;
+  g_mutex_init(&lock);
+  g_cond_init(&cond);
   for (guint i = 0; i < n; i++) {
-    jobs[i] = (SiteJob) { e, sites[i], serials[i], cancel, NULL };
+    jobs[i] = (SiteJob) { e, sites[i], serials[i], cancel, NULL, &lock, &cond, &joined };
     threads[i] = g_thread_new("site", site_thread, &jobs[i]);
-    /* it takes part before this thread stops holding time still */
-    ll_clock_virtual_join_thread(clock, threads[i]);
   }
+  /* this thread holds virtual time still until every site takes part */
+  g_mutex_lock(&lock);
+  while (joined < n)
+    g_cond_wait(&cond, &lock);
+  g_mutex_unlock(&lock);
   /* waiting for the sites is not work */
   gboolean took_part = ll_clock_virtual_leave(clock);
   for (guint i = 0; i < n; i++)
     g_thread_join(threads[i]);
   if (took_part)
     ll_clock_virtual_join(clock);
+  g_mutex_clear(&lock);
+  g_cond_clear(&cond);
   GPtrArray *results = g_ptr_array_new_with_free_func((GDestroyNotify) ll_run_result_free);
   for (guint i = 0; i < n; i++)
     g_ptr_array_add(results, jobs[i].result);

@@ -279,6 +279,43 @@ test_join_thread(void)
   ll_clock_virtual_free(clock);
 }
 
+/* A thread that does not take part, woken, does not hold time still: a
+ * participant asleep until later wakes without anything else happening,
+ * while the first thread goes on to wait for something else. */
+static gpointer
+wake_then_block(gpointer data)
+{
+  Waiter *w = data;
+  ll_clock_sleep_until(w->clock, G_USEC_PER_SEC);
+  g_mutex_lock(&w->lock);
+  w->waiting = TRUE;
+  g_cond_broadcast(&w->cond);
+  while (!w->go)
+    g_cond_wait(&w->cond, &w->lock);
+  g_mutex_unlock(&w->lock);
+  return NULL;
+}
+
+static void
+test_outsider_woken(void)
+{
+  LlClock *clock = ll_clock_virtual_new(0);
+  Waiter w = { .clock = clock };
+  g_mutex_init(&w.lock);
+  g_cond_init(&w.cond);
+  Sleeper s;
+  GThread *participant = sleeper_start(&s, clock, 2 * G_USEC_PER_SEC, TRUE);
+  g_assert_false(sleeper_wait(&s, SETTLE_US)); /* asleep; this thread works */
+  GThread *outsider = g_thread_new("outsider", wake_then_block, &w);
+  g_usleep(SETTLE_US); /* asleep too */
+  g_assert_cmpint(ll_clock_now(clock), ==, 0);
+  ll_clock_virtual_leave(clock); /* time goes to 1 s, and on to 2 s */
+  sleeper_finish(&s, participant);
+  g_assert_cmpint(s.woke_at, ==, 2 * G_USEC_PER_SEC);
+  waiter_finish(&w, outsider);
+  ll_clock_virtual_free(clock);
+}
+
 /* A thread that ends stops taking part, even if it never left. */
 static gpointer
 join_and_end(gpointer data)
@@ -310,6 +347,7 @@ main(int argc, char **argv)
   g_test_add_func("/clock/two-participants", test_two_participants);
   g_test_add_func("/clock/thread-new", test_thread_new);
   g_test_add_func("/clock/join-thread", test_join_thread);
+  g_test_add_func("/clock/outsider-woken", test_outsider_woken);
   g_test_add_func("/clock/thread-end-leaves", test_thread_end_leaves);
   return g_test_run();
 }
