@@ -433,6 +433,29 @@ test_n774x_unit_changed(Fixture *f, gconstpointer data)
 }
 
 static void
+test_n774x_wavelength_reset(Fixture *f, gconstpointer data)
+{
+  /* a *RST keeps the unit (dBm) but drops the wavelength to the default:
+   * the reading must be refused, not corrected for the wrong wavelength */
+  g_autoptr(LlAttenuator) voa = light_on(8);
+  g_autoptr(LlPowerMeter) pm = pm_open("keysight-n774x", "sim:n774x?bench=t1&ports=rx,rx");
+  g_autoptr(GError) err = NULL;
+  double nm = truth_nm(f, LL_BENCH_PORT_RX);
+  setup_meter(pm, 2, nm, 0.01);
+  g_assert_cmpfloat_with_epsilon(read_ok(pm, 2), truth_dbm(f, LL_BENCH_PORT_RX), 0.1);
+  g_assert_true(ll_scpi_write(ll_power_meter_scpi(pm), "*RST", &err));
+  double v = 12345;
+  g_assert_false(ll_power_meter_read_dbm(pm, 2, &v, &err));
+  g_assert_error(err, LL_SCPI_ERROR, LL_SCPI_ERROR_INSTRUMENT);
+  g_assert_nonnull(strstr(err->message, "wavelength"));
+  g_assert_cmpfloat(v, ==, 12345);
+  g_clear_error(&err);
+  /* set up again, it reads */
+  setup_meter(pm, 2, nm, 0.01);
+  g_assert_cmpfloat_with_epsilon(read_ok(pm, 2), truth_dbm(f, LL_BENCH_PORT_RX), 0.1);
+}
+
+static void
 test_n774x_channels(Fixture *f, gconstpointer data)
 {
   g_autoptr(LlAttenuator) voa = light_on(8);
@@ -1063,6 +1086,7 @@ main(int argc, char **argv)
   ADD("/power-meter/pm100/unit-changed", test_pm100_unit_changed);
   ADD("/power-meter/n774x/unit-changed", test_n774x_unit_changed);
   ADD("/power-meter/n774x/channels", test_n774x_channels);
+  ADD("/power-meter/n774x/wavelength-reset", test_n774x_wavelength_reset);
   ADD("/power-meter/n774x/threads", test_n774x_threads);
   ADD("/power-meter/tx-lanes", test_tx_lanes);
   ADD("/attenuator/set", test_attenuator_set);

@@ -27,7 +27,10 @@
  * dBm behind the driver (the N774x's *RST default) could then answer about
  * 0.001 (dBm), which taken as W converts to a plausible 0 dBm. A unit other
  * than the one set is also the sign of a reset, which loses the wavelength
- * correction: refusing is right either way.
+ * correction: refusing is right either way. A reset that keeps the unit (the
+ * N774x's default is dBm) is caught by the wavelength, also read back in the
+ * reading's transaction once the driver has set one: a wavelength other than
+ * the one set refuses the reading the same way.
  *
  * A reading waits for the transport's timeout plus the channel's averaging
  * time (as read at open or set through the driver: an averaging changed
@@ -142,6 +145,7 @@ struct _LlPowerMeter {
   LlIdn idn;
   guint channels;
   double avg_s[MAX_CHANNELS]; /* averaging per channel as the meter reports it */
+  double wavelength_nm[MAX_CHANNELS]; /* as set by the driver; 0 when never set */
 };
 
 /* A command from a template: "$c" -> @channel, "$v" -> @value. */
@@ -320,6 +324,7 @@ ll_power_meter_set_wavelength(LlPowerMeter *pm, guint channel, double nm, GError
                 ll_scpi_get_resource(pm->scpi), channel, nm, back);
     return FALSE;
   }
+  pm->wavelength_nm[channel - 1] = nm;
   return TRUE;
 }
 
@@ -387,6 +392,12 @@ ll_power_meter_read_dbm(LlPowerMeter *pm, guint channel, double *dbm, GError **e
   ll_transport_set_timeout(t, saved);
   /* the unit the reply was formatted in, in the same transaction */
   ok = ok && (unit = ll_scpi_query(pm->scpi, unit_query, error)) != NULL;
+  /* and the wavelength the responsivity was corrected for: a reset falls
+   * back to the meter's default (1550 nm on an N774x), which is off by
+   * tenths of a dB at 1310 nm without changing the unit */
+  double set_nm = pm->wavelength_nm[channel - 1], wl = 0;
+  g_autofree gchar *wl_query = set_nm > 0 ? expand(pm->driver->get_wavelength, channel, NULL) : NULL;
+  ok = ok && (!wl_query || ll_scpi_query_double(pm->scpi, wl_query, &wl, error));
   ll_scpi_unlock(pm->scpi);
   if (!ok)
     return FALSE;
@@ -396,6 +407,14 @@ ll_power_meter_read_dbm(LlPowerMeter *pm, guint channel, double *dbm, GError **e
                 "behind the driver (a *RST or a power cycle resets it, and the wavelength with "
                 "it): open the meter again to set it up",
                 ll_scpi_get_resource(pm->scpi), channel, unit_query, unit);
+    return FALSE;
+  }
+  wl *= pm->driver->wavelength_reply_nm;
+  if (set_nm > 0 && fabs(wl - set_nm) > WAVELENGTH_READBACK_NM) {
+    g_set_error(error, LL_SCPI_ERROR, LL_SCPI_ERROR_INSTRUMENT,
+                "%s: channel %u: reading refused: the wavelength is %.1f nm, not the %.1f nm set; "
+                "the meter was reset behind the driver: open it again to set it up",
+                ll_scpi_get_resource(pm->scpi), channel, wl, set_nm);
     return FALSE;
   }
   *dbm = value;
