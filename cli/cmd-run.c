@@ -59,10 +59,22 @@ interrupt_start(Interrupt *in, GCancellable *cancel)
   in->thread = g_thread_new("signals", interrupt_thread, in);
 }
 
+static gboolean
+quit_loop(gpointer data)
+{
+  g_main_loop_quit(data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 interrupt_stop(Interrupt *in)
 {
-  g_main_loop_quit(in->loop);
+  /* quit from inside the loop: a g_main_loop_quit() that came before the
+   * thread reached g_main_loop_run() would be lost, and the join would hang */
+  GSource *src = g_idle_source_new();
+  g_source_set_callback(src, quit_loop, in->loop, NULL);
+  g_source_attach(src, in->context);
+  g_source_unref(src);
   g_thread_join(in->thread);
   g_main_loop_unref(in->loop);
   g_main_context_unref(in->context);

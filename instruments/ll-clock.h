@@ -40,7 +40,8 @@ void ll_clock_virtual_free(LlClock *clock);
  * held by another participant, a g_thread_join()) must not be counted as
  * working: call ll_clock_virtual_leave() before such a wait and, if it
  * returned TRUE, ll_clock_virtual_join() after it. A thread that ends stops
- * taking part in every clock by itself. Nothing for a real-time clock or
+ * taking part in every clock by itself if it ever joined or left one or was
+ * started by ll_clock_virtual_thread_new(). Nothing for a real-time clock or
  * NULL. */
 void ll_clock_virtual_join(LlClock *clock);
 /* The calling thread stops taking part; TRUE when it took part (nothing
@@ -67,7 +68,9 @@ void ll_clock_virtual_hand_over(LlClock *clock, GThread *thread);
  * already joined or left @clock itself (it then manages its own
  * participation, and adding it could count it as working while it waits
  * elsewhere). Racy by nature (the thread may have left before this call and
- * then runs without taking part): prefer ll_clock_virtual_thread_new(). */
+ * then runs without taking part): prefer ll_clock_virtual_thread_new(). A
+ * thread made to take part this way must leave (or join) itself at least
+ * once, or it is not cleaned up when it ends. */
 void ll_clock_virtual_join_thread(LlClock *clock, GThread *thread);
 
 static inline gint64

@@ -7,7 +7,9 @@
  *  - two threads taking part in the bench's virtual clock and sharing one
  *    n774x session both finish (a thread waiting for the session does not
  *    hold virtual time still while the holder waits for its reply); a
- *    watchdog fails the test instead of letting it hang;
+ *    watchdog fails the test instead of letting it hang; the session is
+ *    handed to the waiter at the holder's release, virtual time standing
+ *    still until the new holder has worked;
  *  - a BERT gate is charged for every stretch at the BER of that stretch: a
  *    lane dark for 10 s (switch elsewhere, attenuator at 40 dB, data path
  *    deinitialised and brought back) and restored before STOP counts about
@@ -268,6 +270,74 @@ test_shared_session_threads(Fixture *f, gconstpointer data)
   g_assert_cmpint(ll_clock_now(f->clock) - t0, >=, 40 * 50000);
   g_mutex_clear(&lock);
   g_cond_clear(&cond);
+}
+
+/* The session is handed over: the waiter takes part again from the moment
+ * the holder lets go, so the holder's next sleep cannot move time before the
+ * new holder has worked. */
+typedef struct {
+  LlScpi *pm;
+  LlClock *clock;
+  GMutex lock;
+  GCond cond;
+  gboolean holding;
+  gint64 released_at, got_at;
+} HandOver;
+
+static gpointer
+hand_over_holder(gpointer data)
+{
+  HandOver *h = data;
+  g_autoptr(GError) err = NULL;
+  double dbm;
+  ll_scpi_lock(h->pm);
+  g_mutex_lock(&h->lock);
+  h->holding = TRUE;
+  g_cond_broadcast(&h->cond);
+  g_mutex_unlock(&h->lock);
+  /* a reading: its reply comes once the other thread waits for the session */
+  g_assert_true(ll_scpi_query_double(h->pm, ":READ1:POW?", &dbm, &err));
+  h->released_at = ll_clock_now(h->clock);
+  ll_scpi_unlock(h->pm);
+  ll_clock_sleep(h->clock, 10 * G_USEC_PER_SEC);
+  ll_clock_virtual_leave(h->clock);
+  return NULL;
+}
+
+static gpointer
+hand_over_waiter(gpointer data)
+{
+  HandOver *h = data;
+  g_mutex_lock(&h->lock);
+  while (!h->holding)
+    g_cond_wait(&h->cond, &h->lock); /* real time: the clock cannot move meanwhile */
+  g_mutex_unlock(&h->lock);
+  ll_scpi_lock(h->pm);
+  h->got_at = ll_clock_now(h->clock);
+  ll_scpi_unlock(h->pm);
+  ll_clock_virtual_leave(h->clock);
+  return NULL;
+}
+
+static void
+test_session_hand_over(Fixture *f, gconstpointer data)
+{
+  g_autoptr(LlScpi) pm = open_ok("sim:n774x?bench=" BENCH "&ports=rx,rx");
+  send_ok(pm, ":SENS1:POW:ATIM 0.1");
+  for (guint round = 0; round < 10; round++) {
+    HandOver h = { .pm = pm, .clock = f->clock };
+    g_mutex_init(&h.lock);
+    g_cond_init(&h.cond);
+    GThread *holder = ll_clock_virtual_thread_new(f->clock, "holder", hand_over_holder, &h);
+    GThread *waiter = ll_clock_virtual_thread_new(f->clock, "waiter", hand_over_waiter, &h);
+    g_assert_true(ll_clock_virtual_leave(f->clock));
+    g_thread_join(holder);
+    g_thread_join(waiter);
+    ll_clock_virtual_join(f->clock);
+    g_assert_cmpint(h.got_at, ==, h.released_at);
+    g_mutex_clear(&h.lock);
+    g_cond_clear(&h.cond);
+  }
 }
 
 /* ---- 2: BERT gates charged stretch by stretch ------------------------------ */
@@ -662,6 +732,7 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD("/bench/shared-session-threads", test_shared_session_threads);
+  ADD("/bench/session-hand-over", test_session_hand_over);
   ADD("/bench/bert-dark-gate", test_bert_dark_gate);
   ADD("/bench/evb-second-session", test_evb_second_session);
   ADD("/bench/dead-lane-flags", test_dead_lane_flags);
