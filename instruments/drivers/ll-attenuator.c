@@ -18,24 +18,20 @@
  *
  * Threads: each call holds the SCPI session for its whole transaction. */
 #include "ll-attenuator.h"
+#include "ll-driver-util.h"
 
 #include <gio/gio.h>
 #include <math.h>
-#include <stdarg.h>
 
 #define DB_READBACK_TOLERANCE 0.01
 #define WAVELENGTH_READBACK_NM 0.5
 
-typedef struct {
-  const char *model;
-  guint channels;
-} VoaModel;
 
 typedef struct {
   const char *driver;
   const char *what;
   const char *const *makers;
-  const VoaModel *models; /* terminated by { NULL, 0 } */
+  const LlDriverModel *models; /* terminated by { NULL, 0 } */
   double min_db, max_db;
   double min_nm, max_nm;
   guint settle_ms;        /* longest settling after a change */
@@ -43,7 +39,7 @@ typedef struct {
 
 static const char *const n776x_makers[] = { "Keysight Technologies", "Agilent Technologies",
                                             "HEWLETT-PACKARD", NULL };
-static const VoaModel n776x_models[] = {
+static const LlDriverModel n776x_models[] = {
   { "N7761A", 1 }, { "N7762A", 2 }, { "N7764A", 4 }, { "N7766A", 2 },
   { "N7768A", 4 }, { "HP8156A", 1 }, { "8156A", 1 }, { NULL, 0 },
 };
@@ -69,50 +65,23 @@ struct _LlAttenuator {
   guint channels;
 };
 
-static gboolean
-invalid(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
-static gboolean
-invalid(GError **error, const char *format, ...)
-{
-  va_list ap;
-  va_start(ap, format);
-  g_autofree gchar *msg = g_strdup_vprintf(format, ap);
-  va_end(ap);
-  g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, msg);
-  return FALSE;
-}
-
-static gboolean
-channel_ok(LlAttenuator *att, guint channel, GError **error)
-{
-  if (channel >= 1 && channel <= att->channels)
-    return TRUE;
-  return invalid(error, "%s: channel %u: the %s %s has %u channel%s",
-                 ll_scpi_get_resource(att->scpi), channel, att->idn.maker, att->idn.model,
-                 att->channels, att->channels == 1 ? "" : "s");
-}
 
 static gboolean
 identify(LlAttenuator *att, GError **error)
 {
   const VoaDriver *d = att->driver;
-  gboolean maker_ok = FALSE;
-  for (const char *const *m = d->makers; *m; m++)
-    maker_ok |= g_ascii_strcasecmp(*m, att->idn.maker) == 0;
-  for (const VoaModel *m = d->models; maker_ok && m->model; m++)
-    if (g_ascii_strcasecmp(m->model, att->idn.model) == 0) {
-      att->channels = m->channels;
-      return TRUE;
-    }
-  g_autoptr(GString) known = g_string_new(NULL);
-  for (const VoaModel *m = d->models; m->model; m++)
-    g_string_append_printf(known, "%s%s", known->len ? ", " : "", m->model);
-  g_set_error(error, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE,
-              "%s: the instrument is a %s %s, not a %s (driver %s knows %s)",
-              ll_scpi_get_resource(att->scpi), att->idn.maker, att->idn.model, d->what, d->driver,
-              known->str);
-  return FALSE;
+  const LlDriverModel *m = ll_driver_identify(att->scpi, &att->idn, d->makers, d->models, d->what,
+                                              d->driver, error);
+  if (m)
+    att->channels = m->channels;
+  return m != NULL;
+}
+
+static gboolean
+channel_ok(LlAttenuator *att, guint channel, GError **error)
+{
+  return ll_driver_channel_ok(att->scpi, &att->idn, att->channels, channel, error);
 }
 
 /* *OPC? allowing the transport's timeout plus the settling time. */
@@ -134,7 +103,7 @@ ll_attenuator_open(const char *driver, const char *resource, GError **error)
     g_autoptr(GString) known = g_string_new(NULL);
     for (gsize i = 0; i < G_N_ELEMENTS(drivers); i++)
       g_string_append_printf(known, "%s%s", i ? ", " : "", drivers[i].driver);
-    invalid(error, "'%s' is not an attenuator driver (known: %s)", driver, known->str);
+    ll_driver_invalid(error, "'%s' is not an attenuator driver (known: %s)", driver, known->str);
     return NULL;
   }
   g_autoptr(LlScpi) scpi = ll_scpi_open(resource, error);
@@ -184,7 +153,7 @@ ll_attenuator_set_wavelength(LlAttenuator *att, guint channel, double nm, GError
   if (!channel_ok(att, channel, error))
     return FALSE;
   if (!(nm >= d->min_nm && nm <= d->max_nm))
-    return invalid(error, "%s: wavelength %g nm is outside the %s's %g-%g nm",
+    return ll_driver_invalid(error, "%s: wavelength %g nm is outside the %s's %g-%g nm",
                    ll_scpi_get_resource(att->scpi), nm, d->what, d->min_nm, d->max_nm);
   char value[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd(value, sizeof value, "%.3f", nm);
@@ -213,7 +182,7 @@ ll_attenuator_set_db(LlAttenuator *att, guint channel, double db, GError **error
   if (!channel_ok(att, channel, error))
     return FALSE;
   if (!(db >= d->min_db && db <= d->max_db))
-    return invalid(error, "%s: attenuation %g dB is outside the %s's %g-%g dB",
+    return ll_driver_invalid(error, "%s: attenuation %g dB is outside the %s's %g-%g dB",
                    ll_scpi_get_resource(att->scpi), db, d->what, d->min_db, d->max_db);
   char value[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd(value, sizeof value, "%.4f", db);

@@ -18,9 +18,9 @@
  *
  * Threads: each call holds the SCPI session for its whole transaction. */
 #include "ll-optical-switch.h"
+#include "ll-driver-util.h"
 
 #include <gio/gio.h>
-#include <stdarg.h>
 #include <string.h>
 
 #define MAX_SECTIONS 16
@@ -30,15 +30,22 @@ typedef struct {
   const char *driver;
   const char *what;
   const char *const *makers;
-  const char *const *models;
+  const LlDriverModel *models; /* channels 0: the switch reports its own */
   guint settle_ms; /* longest settling after a change */
 } SwitchDriver;
 
 static const char *const scpi_switch_makers[] = { "Keysight Technologies", "Agilent Technologies",
                                                   "DiCon Fiberoptics Inc", "DiCon Fiberoptics",
                                                   NULL };
-static const char *const scpi_switch_models[] = { "N7731C", "N7734C", "N7731A", "N7734A",
-                                                  "GP700",  "GP750",  NULL };
+static const LlDriverModel scpi_switch_models[] = {
+  { "N7731C", 0 },
+  { "N7734C", 0 },
+  { "N7731A", 0 },
+  { "N7734A", 0 },
+  { "GP700", 0 },
+  { "GP750", 0 },
+  { NULL, 0 },
+};
 
 static const SwitchDriver drivers[] = {
   {
@@ -58,36 +65,12 @@ struct _LlOpticalSwitch {
   guint channels[MAX_SECTIONS]; /* per section */
 };
 
-static gboolean
-invalid(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
-
-static gboolean
-invalid(GError **error, const char *format, ...)
-{
-  va_list ap;
-  va_start(ap, format);
-  g_autofree gchar *msg = g_strdup_vprintf(format, ap);
-  va_end(ap);
-  g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, msg);
-  return FALSE;
-}
 
 static gboolean
 identify(LlOpticalSwitch *sw, GError **error)
 {
   const SwitchDriver *d = sw->driver;
-  gboolean maker_ok = FALSE;
-  for (const char *const *m = d->makers; *m; m++)
-    maker_ok |= g_ascii_strcasecmp(*m, sw->idn.maker) == 0;
-  for (const char *const *m = d->models; maker_ok && *m; m++)
-    if (g_ascii_strcasecmp(*m, sw->idn.model) == 0)
-      return TRUE;
-  g_autofree gchar *known = g_strjoinv(", ", (gchar **) d->models);
-  g_set_error(error, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE,
-              "%s: the instrument is a %s %s, not a %s (driver %s knows %s)",
-              ll_scpi_get_resource(sw->scpi), sw->idn.maker, sw->idn.model, d->what, d->driver,
-              known);
-  return FALSE;
+  return ll_driver_identify(sw->scpi, &sw->idn, d->makers, d->models, d->what, d->driver, error) != NULL;
 }
 
 /* Parses "A,<rest>" and returns <rest>, or NULL. */
@@ -158,7 +141,7 @@ ll_optical_switch_open(const char *driver, const char *resource, GError **error)
     g_autoptr(GString) known = g_string_new(NULL);
     for (gsize i = 0; i < G_N_ELEMENTS(drivers); i++)
       g_string_append_printf(known, "%s%s", i ? ", " : "", drivers[i].driver);
-    invalid(error, "'%s' is not an optical switch driver (known: %s)", driver, known->str);
+    ll_driver_invalid(error, "'%s' is not an optical switch driver (known: %s)", driver, known->str);
     return NULL;
   }
   g_autoptr(LlScpi) scpi = ll_scpi_open(resource, error);
@@ -231,7 +214,7 @@ section_ok(LlOpticalSwitch *sw, guint section, GError **error)
 {
   if (section >= 1 && section <= sw->sections)
     return TRUE;
-  return invalid(error, "%s: section %u: the %s %s has %u section%s",
+  return ll_driver_invalid(error, "%s: section %u: the %s %s has %u section%s",
                  ll_scpi_get_resource(sw->scpi), section, sw->idn.maker, sw->idn.model,
                  sw->sections, sw->sections == 1 ? "" : "s");
 }
@@ -242,7 +225,7 @@ ll_optical_switch_select(LlOpticalSwitch *sw, guint section, guint channel, GErr
   if (!section_ok(sw, section, error))
     return FALSE;
   if (channel < 1 || channel > sw->channels[section - 1])
-    return invalid(error, "%s: channel %u: section %u of the %s %s has channels 1-%u",
+    return ll_driver_invalid(error, "%s: channel %u: section %u of the %s %s has channels 1-%u",
                    ll_scpi_get_resource(sw->scpi), channel, section, sw->idn.maker,
                    sw->idn.model, sw->channels[section - 1]);
   guint timeout = ll_transport_get_timeout(ll_scpi_get_transport(sw->scpi));

@@ -48,24 +48,20 @@
  * multi-channel meter. The Keysight 816x mainframes' slot/channel addressing
  * (SENS<slot>:CHAN<n>) is not covered by the keysight-n774x row. */
 #include "ll-power-meter.h"
+#include "ll-driver-util.h"
 
 #include <gio/gio.h>
 #include <math.h>
-#include <stdarg.h>
 
 #define MAX_CHANNELS 8
 #define WAVELENGTH_READBACK_NM 0.5 /* instruments round the wavelength they store */
 
-typedef struct {
-  const char *model;
-  guint channels;
-} PmModel;
 
 typedef struct {
   const char *driver;       /* as in a station file */
   const char *what;         /* for messages */
   const char *const *makers;
-  const PmModel *models;    /* terminated by { NULL, 0 } */
+  const LlDriverModel *models;    /* terminated by { NULL, 0 } */
   const char *const *setup; /* sent for every channel at open */
   const char *set_wavelength; /* $v: nm */
   const char *get_wavelength;
@@ -81,7 +77,7 @@ typedef struct {
 } PmDriver;
 
 static const char *const thorlabs_makers[] = { "Thorlabs", NULL };
-static const PmModel thorlabs_models[] = {
+static const LlDriverModel thorlabs_models[] = {
   { "PM100USB", 1 }, { "PM100D", 1 }, { "PM100A", 1 }, { "PM101", 1 },  { "PM101A", 1 },
   { "PM101R", 1 },   { "PM101U", 1 }, { "PM102", 1 },  { "PM102U", 1 }, { NULL, 0 },
 };
@@ -89,7 +85,7 @@ static const char *const thorlabs_setup[] = { "SENS:POW:UNIT DBM", "SENS:POW:RAN
 
 static const char *const keysight_makers[] = { "Keysight Technologies", "Agilent Technologies",
                                                 NULL };
-static const PmModel keysight_models[] = {
+static const LlDriverModel keysight_models[] = {
   { "N7744A", 4 }, { "N7745A", 8 }, { "N7747A", 2 }, { "N7748A", 2 },
   { "N7744C", 4 }, { "N7745C", 8 }, { "N7747C", 2 }, { "N7748C", 2 }, { NULL, 0 },
 };
@@ -167,29 +163,7 @@ expand(const char *template, guint channel, const char *value)
   return g_string_free(s, FALSE);
 }
 
-static gboolean
-invalid(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
-static gboolean
-invalid(GError **error, const char *format, ...)
-{
-  va_list ap;
-  va_start(ap, format);
-  g_autofree gchar *msg = g_strdup_vprintf(format, ap);
-  va_end(ap);
-  g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, msg);
-  return FALSE;
-}
-
-static gboolean
-channel_ok(LlPowerMeter *pm, guint channel, GError **error)
-{
-  if (channel >= 1 && channel <= pm->channels)
-    return TRUE;
-  return invalid(error, "%s: channel %u: the %s %s has %u channel%s",
-                 ll_scpi_get_resource(pm->scpi), channel, pm->idn.maker, pm->idn.model,
-                 pm->channels, pm->channels == 1 ? "" : "s");
-}
 
 /* Finds the model row for the *IDN? fields; FALSE with LL_SCPI_ERROR_PARSE
  * naming what answered when the driver does not know it. */
@@ -197,22 +171,17 @@ static gboolean
 identify(LlPowerMeter *pm, GError **error)
 {
   const PmDriver *d = pm->driver;
-  gboolean maker_ok = FALSE;
-  for (const char *const *m = d->makers; *m; m++)
-    maker_ok |= g_ascii_strcasecmp(*m, pm->idn.maker) == 0;
-  for (const PmModel *m = d->models; maker_ok && m->model; m++)
-    if (g_ascii_strcasecmp(m->model, pm->idn.model) == 0) {
-      pm->channels = MIN(m->channels, MAX_CHANNELS);
-      return TRUE;
-    }
-  g_autoptr(GString) known = g_string_new(NULL);
-  for (const PmModel *m = d->models; m->model; m++)
-    g_string_append_printf(known, "%s%s", known->len ? ", " : "", m->model);
-  g_set_error(error, LL_SCPI_ERROR, LL_SCPI_ERROR_PARSE,
-              "%s: the instrument is a %s %s, not a %s (driver %s knows %s)",
-              ll_scpi_get_resource(pm->scpi), pm->idn.maker, pm->idn.model, d->what, d->driver,
-              known->str);
-  return FALSE;
+  const LlDriverModel *m = ll_driver_identify(pm->scpi, &pm->idn, d->makers, d->models, d->what,
+                                              d->driver, error);
+  if (m)
+    pm->channels = MIN(m->channels, MAX_CHANNELS);
+  return m != NULL;
+}
+
+static gboolean
+channel_ok(LlPowerMeter *pm, guint channel, GError **error)
+{
+  return ll_driver_channel_ok(pm->scpi, &pm->idn, pm->channels, channel, error);
 }
 
 /* The channel's averaging as the meter reports it, seconds. */
@@ -243,7 +212,7 @@ ll_power_meter_open(const char *driver, const char *resource, GError **error)
     g_autoptr(GString) known = g_string_new(NULL);
     for (gsize i = 0; i < G_N_ELEMENTS(drivers); i++)
       g_string_append_printf(known, "%s%s", i ? ", " : "", drivers[i].driver);
-    invalid(error, "'%s' is not a power meter driver (known: %s)", driver, known->str);
+    ll_driver_invalid(error, "'%s' is not a power meter driver (known: %s)", driver, known->str);
     return NULL;
   }
   g_autoptr(LlScpi) scpi = ll_scpi_open(resource, error);
@@ -304,7 +273,7 @@ ll_power_meter_set_wavelength(LlPowerMeter *pm, guint channel, double nm, GError
   if (!channel_ok(pm, channel, error))
     return FALSE;
   if (!(nm >= d->min_nm && nm <= d->max_nm))
-    return invalid(error, "%s: wavelength %g nm is outside the %s's %g-%g nm",
+    return ll_driver_invalid(error, "%s: wavelength %g nm is outside the %s's %g-%g nm",
                    ll_scpi_get_resource(pm->scpi), nm, d->what, d->min_nm, d->max_nm);
   char value[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd(value, sizeof value, "%.3f", nm);
@@ -335,7 +304,7 @@ ll_power_meter_set_averaging(LlPowerMeter *pm, guint channel, double seconds, GE
   if (!channel_ok(pm, channel, error))
     return FALSE;
   if (!(seconds >= d->min_avg_s * 0.999 && seconds <= d->max_avg_s * 1.001))
-    return invalid(error, "%s: averaging time %g s is outside the %s's %g-%g s",
+    return ll_driver_invalid(error, "%s: averaging time %g s is outside the %s's %g-%g s",
                    ll_scpi_get_resource(pm->scpi), seconds, d->what, d->min_avg_s, d->max_avg_s);
   char value[G_ASCII_DTOSTR_BUF_SIZE];
   if (d->sample_s > 0)
