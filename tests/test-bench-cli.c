@@ -3,40 +3,12 @@
  * idn`; `module read` reads the modules the file puts in its fixtures; a
  * missing site, an empty fixture and a misspelt bench are clear errors (the
  * last one already when the station file is loaded). */
+#include "ll-test-util.h"
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/wait.h>
 
-typedef struct {
-  int status;
-  gchar *out, *err;
-} Run;
-
-static void
-run_clear(Run *r)
-{
-  g_free(r->out);
-  g_free(r->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Run, run_clear)
-
-static void
-run(Run *r, const char *const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
-  g_ptr_array_add(argv, g_build_filename(g_getenv("LL_BIN"), "lightline", NULL));
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add(argv, g_strdup(args[i]));
-  g_ptr_array_add(argv, NULL);
-  int wait = 0;
-  g_autoptr(GError) err = NULL;
-  g_assert_true(g_spawn_sync(NULL, (gchar **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r->out,
-                             &r->err, &wait, &err));
-  g_assert_true(WIFEXITED(wait));
-  r->status = WEXITSTATUS(wait);
-  g_test_message("exit %d\n%s\n%s", r->status, r->out, r->err);
-}
 
 static gchar *
 example(void)
@@ -58,8 +30,8 @@ test_idn_every_driver(void)
 {
   g_autofree gchar *cfg = example();
   const char *args[] = { "instruments", "idn", "--config", cfg, "--json", NULL };
-  g_auto(Run) r = { 0 };
-  run(&r, args);
+  g_auto(LlTestRun) r = { 0 };
+  ll_test_run(&r, args);
   g_assert_cmpint(r.status, ==, 0);
   g_autoptr(JsonNode) root = parse(r.out);
   JsonArray *a = json_node_get_array(root);
@@ -88,8 +60,8 @@ test_module_read(void)
 {
   g_autofree gchar *cfg = example();
   const char *args[] = { "module", "read", "--config", cfg, "--site", "2", "--json", NULL };
-  g_auto(Run) r = { 0 };
-  run(&r, args);
+  g_auto(LlTestRun) r = { 0 };
+  ll_test_run(&r, args);
   g_assert_cmpint(r.status, ==, 0);
   g_autoptr(JsonNode) root = parse(r.out);
   JsonObject *id = json_object_get_object_member(json_node_get_object(root), "identity");
@@ -97,8 +69,8 @@ test_module_read(void)
   g_assert_cmpstr(json_object_get_string_member(id, "vendor_name"), ==, "LIGHTLINE");
 
   const char *text[] = { "module", "read", "--config", cfg, "--site", "1", NULL };
-  g_auto(Run) t = { 0 };
-  run(&t, text);
+  g_auto(LlTestRun) t = { 0 };
+  ll_test_run(&t, text);
   g_assert_cmpint(t.status, ==, 0);
   g_assert_nonnull(strstr(t.out, "LL26A0001"));
   g_assert_nonnull(strstr(t.out, "page 00h  stored"));
@@ -109,8 +81,8 @@ test_errors(void)
 {
   g_autofree gchar *cfg = example();
   const char *nosite[] = { "module", "read", "--config", cfg, "--site", "3", NULL };
-  g_auto(Run) r = { 0 };
-  run(&r, nosite);
+  g_auto(LlTestRun) r = { 0 };
+  ll_test_run(&r, nosite);
   g_assert_cmpint(r.status, ==, 2);
   g_assert_nonnull(strstr(r.err, "has no [site 3] (its sites: 1, 2)"));
 
@@ -123,8 +95,8 @@ test_errors(void)
   g_autofree gchar *empty_path = g_build_filename(dir, "empty.ini", NULL);
   g_assert_true(g_file_set_contents(empty_path, empty->str, -1, NULL));
   const char *read2[] = { "module", "read", "--config", empty_path, "--site", "2", NULL };
-  g_auto(Run) e = { 0 };
-  run(&e, read2);
+  g_auto(LlTestRun) e = { 0 };
+  ll_test_run(&e, read2);
   g_assert_cmpint(e.status, ==, 1);
   g_assert_nonnull(strstr(e.err, "no module in the fixture"));
 
@@ -133,8 +105,8 @@ test_errors(void)
   g_autofree gchar *typo_path = g_build_filename(dir, "typo.ini", NULL);
   g_assert_true(g_file_set_contents(typo_path, typo->str, -1, NULL));
   const char *idn[] = { "instruments", "idn", "--config", typo_path, NULL };
-  g_auto(Run) t = { 0 };
-  run(&t, idn);
+  g_auto(LlTestRun) t = { 0 };
+  ll_test_run(&t, idn);
   /* caught when the station file is loaded, at the instrument's line */
   g_assert_cmpint(t.status, ==, 2);
   g_assert_nonnull(strstr(t.err, "error: instrument 'pm1' is not on the simulated bench 'lab' of [simulation] but on lba"));

@@ -2,6 +2,7 @@
  * driven as a user drives them: exit statuses (0 PASS, 1 FAIL, 2 bad input,
  * 3 ERROR or ABORTED), the verdict line with the bin and what to do, JSON
  * output, file errors at FILE:LINE:COL, and Ctrl-C aborting with cleanup. */
+#include "ll-test-util.h"
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
@@ -9,40 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef struct {
-  int status;
-  gchar *out, *err;
-} Run;
-
-static void
-run_clear(Run *r)
-{
-  g_free(r->out);
-  g_free(r->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Run, run_clear)
 
 static gchar *
 lightline(void)
 {
   return g_build_filename(g_getenv("LL_BIN"), "lightline", NULL);
-}
-
-static void
-run(Run *r, const char *const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
-  g_ptr_array_add(argv, lightline());
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add(argv, g_strdup(args[i]));
-  g_ptr_array_add(argv, NULL);
-  int wait = 0;
-  g_autoptr(GError) err = NULL;
-  g_assert_true(g_spawn_sync(NULL, (gchar **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                             &r->out, &r->err, &wait, &err));
-  g_assert_true(WIFEXITED(wait));
-  r->status = WEXITSTATUS(wait);
-  g_test_message("exit %d\nstdout:\n%s\nstderr:\n%s", r->status, r->out, r->err);
 }
 
 static gchar *
@@ -72,8 +44,8 @@ test_validate(void)
 {
   g_autofree gchar *seq = data("module.yaml");
   const char *good[] = { "sequence", "validate", seq, NULL };
-  g_auto(Run) r = { 0 };
-  run(&r, good);
+  g_auto(LlTestRun) r = { 0 };
+  ll_test_run(&r, good);
   g_assert_cmpint(r.status, ==, 0);
   g_assert_nonnull(strstr(r.out, "ok (engine-module 1.0, 4 steps, 1 limits table)"));
 
@@ -92,8 +64,8 @@ test_validate(void)
   g_assert_true(g_file_set_contents(limits_dst, limits_text, -1, NULL));
   g_assert_true(g_file_set_contents(bad_path, bad->str, -1, NULL));
   const char *args[] = { "sequence", "validate", bad_path, NULL };
-  g_auto(Run) b = { 0 };
-  run(&b, args);
+  g_auto(LlTestRun) b = { 0 };
+  ll_test_run(&b, args);
   g_remove(bad_path);
   g_remove(limits_dst);
   g_rmdir(dir);
@@ -107,8 +79,8 @@ static void
 test_actions(void)
 {
   const char *args[] = { "sequence", "actions", NULL };
-  g_auto(Run) r = { 0 };
-  run(&r, args);
+  g_auto(LlTestRun) r = { 0 };
+  ll_test_run(&r, args);
   g_assert_cmpint(r.status, ==, 0);
   g_assert_nonnull(strstr(r.out, "module.power-up\n"));
   g_assert_nonnull(strstr(r.out, "measures module_ready"));
@@ -121,15 +93,15 @@ test_run_pass_fail_error(void)
   g_autofree gchar *cfg = data("station.ini");
   g_autofree gchar *seq = data("module.yaml");
   const char *pass[] = { "run", "--config", cfg, "--sequence", seq, "--sn", "LL26R0001", NULL };
-  g_auto(Run) p = { 0 };
-  run(&p, pass);
+  g_auto(LlTestRun) p = { 0 };
+  ll_test_run(&p, pass);
   g_assert_cmpint(p.status, ==, 0);
   g_assert_true(g_str_has_prefix(p.out, "PASS  LL26R0001  site 1  bin 1 GRADE-A: put in tray A"));
 
   const char *json[] = { "run", "--config", cfg, "--sequence", seq, "--sn", "LL26R0002", "--site", "2",
                          "--json", NULL };
-  g_auto(Run) j = { 0 };
-  run(&j, json);
+  g_auto(LlTestRun) j = { 0 };
+  ll_test_run(&j, json);
   g_assert_cmpint(j.status, ==, 0);
   g_autoptr(JsonParser) parser = json_parser_new();
   g_assert_true(json_parser_load_from_data(parser, j.out, -1, NULL));
@@ -142,8 +114,8 @@ test_run_pass_fail_error(void)
 
   g_autofree gchar *bad_eeprom = station_variant("defects = none", "defects = corrupt-eeprom=1");
   const char *fail[] = { "run", "--config", bad_eeprom, "--sequence", seq, "--sn", "LL26R0003", NULL };
-  g_auto(Run) f = { 0 };
-  run(&f, fail);
+  g_auto(LlTestRun) f = { 0 };
+  ll_test_run(&f, fail);
   g_remove(bad_eeprom);
   g_assert_cmpint(f.status, ==, 1);
   g_assert_true(g_str_has_prefix(f.out, "FAIL  LL26R0003  site 1  bin 21 IDENTITY: put in tray F2"));
@@ -152,16 +124,16 @@ test_run_pass_fail_error(void)
   g_autofree gchar *dead = station_variant("resource = sim:evb?bench=engine&site=1",
                                            "resource = sim:evb?bench=engine&site=1&fault=noreply&after=30&timeout=300");
   const char *error[] = { "run", "--config", dead, "--sequence", seq, "--sn", "LL26R0004", NULL };
-  g_auto(Run) e = { 0 };
-  run(&e, error);
+  g_auto(LlTestRun) e = { 0 };
+  ll_test_run(&e, error);
   g_remove(dead);
   g_assert_cmpint(e.status, ==, 3);
   g_assert_true(g_str_has_prefix(e.out, "ERROR  LL26R0004  site 1\n"));
   g_assert_nonnull(strstr(e.out, "no reply within 300 ms"));
 
   const char *usage[] = { "run", "--config", cfg, "--sn", "X", NULL };
-  g_auto(Run) u = { 0 };
-  run(&u, usage);
+  g_auto(LlTestRun) u = { 0 };
+  ll_test_run(&u, usage);
   g_assert_cmpint(u.status, ==, 2);
 }
 
