@@ -351,7 +351,7 @@ read_step(Loader *l, const LlYamlNode *n, LlStepGroup group)
   if (!ll_yaml_expect(c, n, LL_YAML_MAPPING, "a step"))
     return;
   static const char *const known[] = { "id", "action", "params", "per_lane", "limits", "retries",
-                                       "on_fail", "bin", "timeout_s", "uses", NULL };
+                                       "on_fail", "bin", "timeout_s", "uses", "any_order", NULL };
   ll_yaml_check_keys(c, n, known, "in a step");
   const LlYamlNode *id = ll_yaml_lookup(n, "id"), *action = ll_yaml_lookup(n, "action");
   if (!id) {
@@ -418,6 +418,13 @@ read_step(Loader *l, const LlYamlNode *n, LlStepGroup group)
       (st->timeout_s <= 0 || st->timeout_s > 86400)) {
     ll_yaml_error(c, v, "seconds, above 0 and at most 86400", "timeout_s %s is out of range", v->text);
     st->timeout_s = 0;
+  }
+  if ((v = ll_yaml_lookup(n, "any_order")) &&
+      ll_yaml_get_bool(c, v, "'any_order'", &st->any_order) && st->any_order &&
+      group != LL_GROUP_MAIN) {
+    ll_yaml_error(c, v, "only main steps may run out of order; remove any_order here",
+                  "any_order in a %s step", group == LL_GROUP_SETUP ? "setup" : "cleanup");
+    st->any_order = FALSE;
   }
   if ((v = ll_yaml_lookup(n, "uses")) && ll_yaml_expect(c, v, LL_YAML_MAPPING, "'uses'"))
     for (guint i = 0; i < ll_yaml_length(v); i++) {

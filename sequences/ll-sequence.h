@@ -61,6 +61,8 @@ typedef struct {
   LlOnFail on_fail;
   guint bin;              /* 0 when not given */
   double timeout_s;       /* 0 when not given */
+  gboolean any_order;     /* main steps only: may run before the earlier any_order steps next
+                             to it whose instruments another site holds */
   GPtrArray *uses;        /* of LlRole*: explicit class -> role choices ("uses:") */
   guint line, column;     /* the step */
   guint action_line, action_column;

@@ -20,10 +20,15 @@ G_BEGIN_DECLS
 typedef struct _LlActionContext LlActionContext;
 
 typedef gboolean (*LlActionFunc)(LlActionContext *ctx, GError **error);
+/* The parts (LL_PART() bits: switch sections, meter, attenuator and BERT
+ * channels) of the instrument of @klass a call uses, so that sites share
+ * the rest meanwhile; LL_PARTS_ALL for all of it. */
+typedef guint64 (*LlActionPartsFunc)(LlActionContext *ctx, LlInstrumentClass klass);
 
 typedef struct {
   LlActionSpec spec;
   LlActionFunc run;
+  LlActionPartsFunc parts; /* NULL: every instrument is leased whole */
 } LlAction;
 
 /* The station's actions as a catalog for sequence validation. */
@@ -48,8 +53,11 @@ guint ll_action_lane_count(LlActionContext *ctx);
 guint ll_action_site(LlActionContext *ctx);
 const char *ll_action_serial(LlActionContext *ctx);
 LlClock *ll_action_clock(LlActionContext *ctx);
-/* TRUE once the run was asked to stop: long actions check it. */
+/* TRUE once the run was asked to stop or the step's timeout_s passed: long
+ * actions check it and give up (the engine then makes the step an ERROR). */
 gboolean ll_action_cancelled(LlActionContext *ctx);
+/* TRUE once the step's timeout_s passed. */
+gboolean ll_action_timed_out(LlActionContext *ctx);
 
 /* The leased instrument of @klass for this step (its role's). */
 LlInstrument *ll_action_instrument(LlActionContext *ctx, LlInstrumentClass klass);

@@ -174,6 +174,7 @@ static const LlAction compare_action = {
     "references, lane by lane",
     FALSE, ddm_params, ddm_measurements, ddm_roles },
   compare,
+  NULL,
 };
 
 const LlAction *const ll_actions_ddm[] = { &compare_action, NULL };

@@ -73,6 +73,7 @@ static const LlAction supply_action = {
     "advertises",
     FALSE, NULL, supply_measurements, evb_role },
   supply,
+  NULL,
 };
 
 /* ---- module.check-flags ---- */
@@ -111,6 +112,7 @@ static const LlAction flags_action = {
     "read the module's state and its latched temperature and Vcc alarms", FALSE, NULL,
     flags_measurements, evb_role },
   check_flags,
+  NULL,
 };
 
 /* ---- module.check-lane-flags ---- */
@@ -148,6 +150,7 @@ static const LlAction lane_flags_action = {
     "light)",
     TRUE, NULL, lane_flags_measurements, evb_role },
   check_lane_flags,
+  NULL,
 };
 
 const LlAction *const ll_actions_evb[] = { &supply_action, &flags_action, &lane_flags_action,

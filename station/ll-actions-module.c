@@ -64,6 +64,7 @@ static const LlAction power_up_action = {
   { "module.power-up", "power the module and wait until it is Ready", FALSE, NULL,
     power_up_measurements, evb_role },
   power_up,
+  NULL,
 };
 
 /* ---- module.power-down ---- */
@@ -81,6 +82,7 @@ static const LlAction power_down_action = {
   { "module.power-down", "deactivate the data paths, assert LPMode, switch the supply off", FALSE,
     NULL, no_measurements, evb_role },
   power_down,
+  NULL,
 };
 
 /* ---- module.identify ---- */
@@ -137,6 +139,7 @@ static const LlAction identify_action = {
   { "module.identify", "read the module's identity, firmware and checksums", FALSE, NULL,
     identify_measurements, evb_role },
   identify,
+  NULL,
 };
 
 /* ---- module.activate ---- */
@@ -180,6 +183,7 @@ static const LlAction activate_action = {
   { "module.activate", "select an application and activate every lane's data path", FALSE,
     activate_params, activate_measurements, evb_role },
   activate,
+  NULL,
 };
 
 const LlAction *const ll_actions_module[] = {

@@ -13,6 +13,7 @@ extern const LlAction *const ll_actions_evb[];
 extern const LlAction *const ll_actions_tx[];
 extern const LlAction *const ll_actions_rx[];
 extern const LlAction *const ll_actions_ddm[];
+extern const LlAction *const ll_actions_cal[];
 
 /* The leased EVB, or FALSE with @error when the step has none. */
 LlEvb *ll_actions_need_evb(LlActionContext *ctx, GError **error);
@@ -53,7 +54,12 @@ LlScope *ll_actions_need_scope(LlActionContext *ctx, GError **error);
  * context's site: (site - 1) * 8 + lane (docs/simulated-bench.md). */
 guint ll_actions_lane_channel(LlActionContext *ctx, guint lane);
 
-/* FALSE with G_IO_ERROR_CANCELLED when the run was asked to stop. */
+/* The BERT channels (LL_PART() bits) cabled to the lanes the call covers:
+ * its lane, or every lane of a module-wide call. */
+guint64 ll_actions_bert_parts(LlActionContext *ctx);
+
+/* FALSE with G_IO_ERROR_CANCELLED when the run was asked to stop, or
+ * G_IO_ERROR_TIMED_OUT when the step's timeout_s passed. */
 gboolean ll_actions_check_cancelled(LlActionContext *ctx, GError **error);
 
 /* A power meter channel and the settings its readings need. */

@@ -139,6 +139,23 @@ ll_actions_rx_light_end(LlRxLight *light, GError **error)
 static const char *const rx_roles[] = { "optical-switch", "attenuator", "bert", "power-meter",
                                         NULL };
 
+/* The receivers' path: switch section 2, the attenuator and reference
+ * meter channels, and the BERT channels of the lanes; the transmitters'
+ * path (section 1, the TX meter channel, the scope) stays free for another
+ * site. */
+static guint64
+rx_parts(LlActionContext *ctx, LlInstrumentClass klass)
+{
+  switch (klass) {
+  case LL_CLASS_OPTICAL_SWITCH: return LL_PART(2);
+  case LL_CLASS_ATTENUATOR: return LL_PART((guint) ll_action_param_number(ctx, "attenuator_channel"));
+  case LL_CLASS_POWER_METER:
+    return LL_PART((guint) ll_action_param_number(ctx, "ref_meter_channel"));
+  case LL_CLASS_BERT: return ll_actions_bert_parts(ctx);
+  default: return LL_PARTS_ALL;
+  }
+}
+
 /* The drivers and channels an RX action works with. */
 typedef struct {
   LlActionContext *ctx;
@@ -282,6 +299,7 @@ static const LlAction ber_action = {
     "confidence",
     TRUE, ber_params, ber_measurements, rx_roles },
   ber,
+  rx_parts,
 };
 
 /* ---- rx.sensitivity ---- */
@@ -466,6 +484,7 @@ static const LlAction sensitivity_action = {
     "sweep, bisection, and a fit through the points",
     TRUE, sensitivity_params, sensitivity_measurements, rx_roles },
   sensitivity,
+  rx_parts,
 };
 
 const LlAction *const ll_actions_rx[] = { &ber_action, &sensitivity_action, NULL };

@@ -92,12 +92,30 @@ ll_actions_lane_channel(LlActionContext *ctx, guint lane)
   return (ll_action_site(ctx) - 1) * CHANNELS_PER_SITE + lane;
 }
 
+guint64
+ll_actions_bert_parts(LlActionContext *ctx)
+{
+  guint64 parts = 0;
+  guint32 lanes = ll_action_lanes(ctx);
+  for (guint lane = 1; lane <= 32; lane++)
+    if (lanes & (1u << (lane - 1))) {
+      guint ch = ll_actions_lane_channel(ctx, lane);
+      if (ch > LL_PARTS_MAX)
+        return LL_PARTS_ALL;
+      parts |= LL_PART(ch);
+    }
+  return parts ? parts : LL_PARTS_ALL;
+}
+
 gboolean
 ll_actions_check_cancelled(LlActionContext *ctx, GError **error)
 {
   if (!ll_action_cancelled(ctx))
     return TRUE;
-  g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the run was asked to stop");
+  if (ll_action_timed_out(ctx))
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "the step's timeout passed");
+  else
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the run was asked to stop");
   return FALSE;
 }
 
@@ -165,11 +183,24 @@ tx_power(LlActionContext *ctx, GError **error)
   return TRUE;
 }
 
+/* Switch section 1 and the meter channel it is cabled to: the receivers'
+ * path (section 2, the reference channel) stays free for another site. */
+static guint64
+tx_power_parts(LlActionContext *ctx, LlInstrumentClass klass)
+{
+  switch (klass) {
+  case LL_CLASS_OPTICAL_SWITCH: return LL_PART(1);
+  case LL_CLASS_POWER_METER: return LL_PART((guint) ll_action_param_number(ctx, "meter_channel"));
+  default: return LL_PARTS_ALL;
+  }
+}
+
 static const LlAction tx_power_action = {
   { "tx.average-power",
     "route the lane to the power meter (switch section 1) and read its average launch power",
     TRUE, tx_power_params, tx_power_measurements, meter_roles },
   tx_power,
+  tx_power_parts,
 };
 
 /* ---- tx.eye ---- */
@@ -245,12 +276,25 @@ eye(LlActionContext *ctx, GError **error)
   return TRUE;
 }
 
+/* Switch section 1, the whole scope, and the BERT channels of the lanes
+ * driven (the other sites' channels stay free). */
+static guint64
+eye_parts(LlActionContext *ctx, LlInstrumentClass klass)
+{
+  switch (klass) {
+  case LL_CLASS_OPTICAL_SWITCH: return LL_PART(1);
+  case LL_CLASS_BERT: return ll_actions_bert_parts(ctx);
+  default: return LL_PARTS_ALL;
+  }
+}
+
 static const LlAction eye_action = {
   { "tx.eye",
     "drive the lane with a pattern from the BERT and measure its eye on the scope: outer OMA, "
     "extinction ratio, TDECQ",
     TRUE, eye_params, eye_measurements, eye_roles },
   eye,
+  eye_parts,
 };
 
 const LlAction *const ll_actions_tx[] = { &tx_power_action, &eye_action, NULL };

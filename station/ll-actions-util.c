@@ -11,12 +11,19 @@ static const LlParamSpec wait_params[] = {
 
 static const LlMeasurementSpec no_measurements[] = { { NULL } };
 
+#define WAIT_SLICE_US 100000
+
 static gboolean
 wait_action(LlActionContext *ctx, GError **error)
 {
-  double s = ll_action_param_number(ctx, "duration");
-  if (s > 0)
-    ll_clock_sleep(ll_action_clock(ctx), (gint64) (s * 1e6));
+  LlClock *clock = ll_action_clock(ctx);
+  gint64 end = ll_clock_now(clock) + (gint64) (ll_action_param_number(ctx, "duration") * 1e6);
+  /* in slices, so an abort or the step's timeout ends a long soak */
+  for (gint64 now = ll_clock_now(clock); now < end; now = ll_clock_now(clock)) {
+    if (!ll_actions_check_cancelled(ctx, error))
+      return FALSE;
+    ll_clock_sleep_until(clock, MIN(end, now + WAIT_SLICE_US));
+  }
   return TRUE;
 }
 
@@ -24,6 +31,7 @@ static const LlAction wait = {
   { "station.wait", "wait on the station clock (settling, soaking)", FALSE, wait_params,
     no_measurements, NULL },
   wait_action,
+  NULL,
 };
 
 const LlAction *const ll_actions_util[] = { &wait, NULL };

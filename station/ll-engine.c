@@ -36,6 +36,7 @@ struct _LlActionContext {
   GCancellable *cancel;
   LlInstrument *by_class[LL_CLASS_COUNT];
   guint attempt;
+  gint64 deadline_us;   /* the attempt's timeout on the station clock; 0: none */
   GPtrArray *reported;  /* of LlMeasurement*: this attempt's values (owned) */
   LlStepResult *result;
 };
@@ -216,9 +217,15 @@ ll_action_clock(LlActionContext *ctx)
 }
 
 gboolean
+ll_action_timed_out(LlActionContext *ctx)
+{
+  return ctx->deadline_us && ll_clock_now(ll_action_clock(ctx)) >= ctx->deadline_us;
+}
+
+gboolean
 ll_action_cancelled(LlActionContext *ctx)
 {
-  return ctx->cancel && g_cancellable_is_cancelled(ctx->cancel);
+  return (ctx->cancel && g_cancellable_is_cancelled(ctx->cancel)) || ll_action_timed_out(ctx);
 }
 
 LlInstrument *
@@ -405,6 +412,12 @@ typedef struct {
   guint done, total;
 } Run;
 
+typedef struct {
+  const LlStep *step;
+  guint lane;    /* 0: a module-wide call */
+  gboolean done; /* ran or skipped */
+} Call;
+
 static void
 emit_simple(Run *r, LlEventKind kind, const LlStep *step, guint lane, const LlStepResult *res)
 {
@@ -424,6 +437,42 @@ new_step_result(const LlStep *step, guint lane)
   return res;
 }
 
+/* The leases a call of @step needs, into @leases (at most 16), with the
+ * instruments filled into @ctx. FALSE with @error when a role has no
+ * instrument on this station. */
+static gboolean
+call_leases(Run *r, const LlStep *step, const LlAction *action, LlActionContext *ctx,
+            LlLease *leases, guint *n, GError **error)
+{
+  *n = 0;
+  for (guint i = 0; action && step->spec && step->spec->roles && step->spec->roles[i]; i++) {
+    LlInstrumentClass klass;
+    if (!ll_instrument_class_from_name(step->spec->roles[i], &klass) || *n >= 16)
+      continue;
+    const char *role = step->roles && i < step->roles->len ? step->roles->pdata[i] : NULL;
+    LlInstrument *inst = ll_station_resolve_role(r->engine->station, role, klass, r->run->site, error);
+    if (!inst)
+      return FALSE;
+    ctx->by_class[klass] = inst;
+    leases[*n].instrument = inst;
+    leases[(*n)++].parts = action->parts ? action->parts(ctx, klass) : LL_PARTS_ALL;
+  }
+  return TRUE;
+}
+
+/* Whether a call of @step for @lane could have its instruments now. */
+static gboolean
+call_free(Run *r, const LlStep *step, guint lane)
+{
+  const LlAction *action = ll_actions_lookup(step->action);
+  LlActionContext ctx = { .engine = r->engine, .run = r->run, .step = step, .lane = lane,
+                          .lanes = lane ? 1u << (lane - 1) : step_lanes(r->engine, step) };
+  LlLease leases[16];
+  guint n;
+  return action && call_leases(r, step, action, &ctx, leases, &n, NULL) &&
+         ll_station_lease_free(r->engine->station, leases, n);
+}
+
 /* One call of @step (for @lane, 0 when module-wide). */
 static LlStepResult *
 run_call(Run *r, const LlStep *step, guint lane)
@@ -438,20 +487,10 @@ run_call(Run *r, const LlStep *step, guint lane)
                           .lanes = lane ? 1u << (lane - 1) : step_lanes(e, step),
                           .cancel = r->cancel, .result = res };
   const LlAction *action = ll_actions_lookup(step->action);
-  LlInstrument *leased[16];
+  LlLease leased[16];
   guint n_leased = 0;
   g_autoptr(GError) err = NULL;
-  for (guint i = 0; action && step->spec && step->spec->roles && step->spec->roles[i]; i++) {
-    LlInstrumentClass klass;
-    if (!ll_instrument_class_from_name(step->spec->roles[i], &klass) || n_leased >= G_N_ELEMENTS(leased))
-      continue;
-    const char *role = step->roles && i < step->roles->len ? step->roles->pdata[i] : NULL;
-    LlInstrument *inst = ll_station_resolve_role(e->station, role, klass, r->run->site, &err);
-    if (!inst)
-      break;
-    ctx.by_class[klass] = inst;
-    leased[n_leased++] = inst;
-  }
+  call_leases(r, step, action, &ctx, leased, &n_leased, &err);
   if (!action) {
     res->verdict = LL_STEP_ERROR;
     step_message(res, "the station has no action '%s'", step->action);
@@ -466,20 +505,29 @@ run_call(Run *r, const LlStep *step, guint lane)
       g_clear_pointer(&res->message, g_free);
       ctx.attempt = attempt;
       ctx.reported = g_ptr_array_new_with_free_func(measurement_free);
+      ctx.deadline_us = step->timeout_s > 0 ? ll_clock_now(clock) + (gint64) (step->timeout_s * 1e6) : 0;
       res->attempts = attempt;
       g_autoptr(GError) fault = NULL;
-      if (!action->run(&ctx, &fault)) {
+      gboolean ran = action->run(&ctx, &fault);
+      if (ll_action_timed_out(&ctx) && !(r->cancel && g_cancellable_is_cancelled(r->cancel))) {
+        /* a step that overran its time is never judged: what it saw may be
+         * half a measurement */
+        res->verdict = LL_STEP_ERROR;
+        gboolean other = fault && !g_error_matches(fault, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+        step_message(res, "took longer than its timeout_s of %g s%s%s", step->timeout_s,
+                     other ? ": " : "", other ? fault->message : "");
+      } else if (!ran) {
         res->verdict = LL_STEP_ERROR;
         step_message(res, "%s", fault ? fault->message : "the action failed without saying why");
         /* a faulty instrument is reopened by the next lease */
         for (guint i = 0; i < n_leased; i++)
-          if (ll_instrument_config(leased[i])->klass != LL_CLASS_EVB)
-            ll_instrument_reset(leased[i]);
+          if (ll_instrument_config(leased[i].instrument)->klass != LL_CLASS_EVB)
+            ll_instrument_reset(e->station, leased[i].instrument);
       } else {
         res->verdict = judge_attempt(&ctx);
       }
       gboolean last = res->verdict == LL_STEP_PASS || attempt == step->retries + 1 ||
-                      ll_action_cancelled(&ctx);
+                      (r->cancel && g_cancellable_is_cancelled(r->cancel));
       if (last) {
         for (guint i = 0; i < ctx.reported->len; i++) {
           LlMeasurement *m = ctx.reported->pdata[i];
@@ -528,36 +576,61 @@ ll_engine_run(LlEngine *e, guint site, const char *serial, GCancellable *cancel)
 
   gboolean stop = FALSE, error = FALSE, aborted = FALSE;
   g_autoptr(GArray) failed_bins = g_array_new(FALSE, FALSE, sizeof(guint));
+  /* every call in sequence order: (step, lane) */
+  g_autoptr(GArray) calls = g_array_new(FALSE, FALSE, sizeof(Call));
   for (guint i = 0; i < e->seq->steps->len; i++) {
     const LlStep *step = e->seq->steps->pdata[i];
     gboolean per_lane_calls = step->per_lane && step->spec && step->spec->lane_action;
     guint32 lanes = per_lane_calls ? step_lanes(e, step) : 1;
-    for (guint lane = per_lane_calls ? 1 : 0; lane <= (per_lane_calls ? 32u : 0u); lane++) {
-      if (per_lane_calls && !((lanes >> (lane - 1)) & 1))
-        continue;
-      aborted |= cancel && g_cancellable_is_cancelled(cancel);
-      LlStepResult *res;
-      if (step->group != LL_GROUP_CLEANUP && (stop || aborted)) {
-        res = new_step_result(step, lane);
-        res->verdict = LL_STEP_SKIPPED;
-        r.done++;
-      } else {
-        res = run_call(&r, step, lane);
+    for (guint lane = per_lane_calls ? 1 : 0; lane <= (per_lane_calls ? 32u : 0u); lane++)
+      if (!per_lane_calls || ((lanes >> (lane - 1)) & 1)) {
+        Call c = { step, lane, FALSE };
+        g_array_append_val(calls, c);
       }
-      g_ptr_array_add(run->steps, res);
-      if (res->verdict == LL_STEP_ERROR) {
-        error = TRUE;
+  }
+  for (guint i = 0; i < calls->len; i++) {
+    Call *first = &g_array_index(calls, Call, i);
+    if (first->done)
+      continue;
+    aborted |= cancel && g_cancellable_is_cancelled(cancel);
+    /* among the any_order calls from here on, the first whose instruments
+     * are free now: another site may be using those of the next in order */
+    Call *call = first;
+    for (guint j = i; first->step->any_order && !stop && !aborted && j < calls->len; j++) {
+      Call *c = &g_array_index(calls, Call, j);
+      if (!c->step->any_order)
+        break;
+      if (!c->done && call_free(&r, c->step, c->lane)) {
+        call = c;
+        break;
+      }
+    }
+    call->done = TRUE;
+    if (call != first)
+      i--; /* the first in order is still to run */
+    const LlStep *step = call->step;
+    guint lane = call->lane;
+    LlStepResult *res;
+    if (step->group != LL_GROUP_CLEANUP && (stop || aborted)) {
+      res = new_step_result(step, lane);
+      res->verdict = LL_STEP_SKIPPED;
+      r.done++;
+    } else {
+      res = run_call(&r, step, lane);
+    }
+    g_ptr_array_add(run->steps, res);
+    if (res->verdict == LL_STEP_ERROR) {
+      error = TRUE;
+      stop = TRUE;
+      if (!run->message) {
+        g_autofree gchar *where = lane ? g_strdup_printf("%s lane %u", step->id, lane)
+                                       : g_strdup(step->id);
+        run->message = g_strdup_printf("%s: %s", where, res->message ? res->message : "error");
+      }
+    } else if (res->verdict == LL_STEP_FAIL) {
+      g_array_append_val(failed_bins, step->bin);
+      if (step->on_fail == LL_ON_FAIL_STOP)
         stop = TRUE;
-        if (!run->message) {
-          g_autofree gchar *where = lane ? g_strdup_printf("%s lane %u", step->id, lane)
-                                         : g_strdup(step->id);
-          run->message = g_strdup_printf("%s: %s", where, res->message ? res->message : "error");
-        }
-      } else if (res->verdict == LL_STEP_FAIL) {
-        g_array_append_val(failed_bins, step->bin);
-        if (step->on_fail == LL_ON_FAIL_STOP)
-          stop = TRUE;
-      }
     }
   }
 

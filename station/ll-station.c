@@ -7,10 +7,14 @@
 struct _LlInstrument {
   const LlInstrumentConfig *cfg;
   guint order;
-  gboolean leased;   /* under the station's lease_lock; the holder owns the handle */
-  gint64 leased_at;  /* station time of the current lease */
-  gint64 leased_us;  /* station time leased in all */
-  gpointer handle;   /* the class driver's object */
+  /* under the station's lease_lock: */
+  guint64 leased;    /* parts leased now */
+  gboolean opening;  /* a lessee is opening the driver; others wait */
+  gboolean faulty;   /* close the driver when the last lease ends */
+  gint64 leased_at[LL_PARTS_MAX]; /* station time each part's lease began */
+  gint64 leased_us[LL_PARTS_MAX]; /* station time each part was leased in all */
+  gpointer handle;   /* the class driver's object: used by the lessees, opened and
+                        closed only while no one else can use it */
   LlIdn idn;
 };
 
@@ -19,6 +23,7 @@ struct _LlStation {
   LlBench *bench;
   GMutex lease_lock;
   GCond lease_cond;
+  GQueue waiting; /* of Request*: lease calls waiting, oldest first */
   GPtrArray *instruments; /* of LlInstrument*, in file order */
 };
 
@@ -153,13 +158,6 @@ ll_station_resolve_role(LlStation *s, const char *role, LlInstrumentClass klass,
   return NULL;
 }
 
-static gint
-by_order(gconstpointer a, gconstpointer b)
-{
-  const LlInstrument *x = *(LlInstrument *const *) a, *y = *(LlInstrument *const *) b;
-  return (gint) x->order - (gint) y->order;
-}
-
 /* Opens @inst with its class driver if it is not open. */
 static gboolean
 instrument_ensure_open(LlInstrument *inst, GError **error)
@@ -207,47 +205,145 @@ instrument_ensure_open(LlInstrument *inst, GError **error)
   return TRUE;
 }
 
-gboolean
-ll_station_lease(LlStation *s, LlInstrument **instruments, guint n, GError **error)
+/* The parts of @inst that @parts names (an instrument without parts has one). */
+static guint64
+parts_of(const LlInstrument *inst, guint64 parts)
 {
-  g_autofree LlInstrument **sorted = g_memdup2(instruments, sizeof *instruments * n);
-  qsort(sorted, n, sizeof *sorted, (int (*)(const void *, const void *)) by_order);
-  LlClock *clock = ll_station_get_clock(s);
-  /* waiting for another site is not work: let virtual time move meanwhile */
-  gboolean took_part = ll_clock_virtual_leave(clock);
-  g_mutex_lock(&s->lease_lock);
+  return ll_instrument_part_kind((LlInstrument *) inst)[0] ? parts : LL_PARTS_ALL;
+}
+
+/* A lease call waiting for its parts. */
+typedef struct {
+  const LlLease *leases;
+  guint n;
+} Request;
+
+/* Whether two lease calls want a part in common. */
+static gboolean
+requests_overlap(const Request *a, const Request *b)
+{
+  for (guint i = 0; i < a->n; i++)
+    for (guint j = 0; j < b->n; j++)
+      if (a->leases[i].instrument == b->leases[j].instrument &&
+          (parts_of(a->leases[i].instrument, a->leases[i].parts) &
+           parts_of(b->leases[j].instrument, b->leases[j].parts)))
+        return TRUE;
+  return FALSE;
+}
+
+/* Whether a call that waited in @s->waiting since @self (NULL: a call that
+ * has not queued) must still let an older one go first: parts are granted
+ * first come, first served, so a site that releases a part and asks for it
+ * again at once cannot starve the site waiting for it. */
+static gboolean
+older_request_first(LlStation *s, const Request *self, const Request *req)
+{
+  for (GList *l = s->waiting.head; l && l->data != self; l = l->next)
+    if (requests_overlap(l->data, req))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether every lease of @leases can be granted now. */
+static gboolean
+lease_grantable(const LlLease *leases, guint n)
+{
   for (guint i = 0; i < n; i++) {
-    if (i > 0 && sorted[i] == sorted[i - 1])
-      continue;
-    while (sorted[i]->leased)
-      g_cond_wait(&s->lease_cond, &s->lease_lock);
-    sorted[i]->leased = TRUE;
-    sorted[i]->leased_at = ll_clock_now(clock);
-  }
-  g_mutex_unlock(&s->lease_lock);
-  if (took_part)
-    ll_clock_virtual_join(clock);
-  for (guint i = 0; i < n; i++) {
-    if (i > 0 && sorted[i] == sorted[i - 1])
-      continue;
-    if (!instrument_ensure_open(sorted[i], error)) {
-      ll_station_release(s, instruments, n);
+    const LlInstrument *inst = leases[i].instrument;
+    if (inst->opening || (inst->faulty && inst->leased) ||
+        (inst->leased & parts_of(inst, leases[i].parts)))
       return FALSE;
-    }
   }
   return TRUE;
 }
 
+static void
+parts_take(LlInstrument *inst, guint64 parts, gint64 now)
+{
+  parts &= ~inst->leased;
+  for (guint p = 0; p < LL_PARTS_MAX; p++)
+    if (parts & (G_GUINT64_CONSTANT(1) << p))
+      inst->leased_at[p] = now;
+  inst->leased |= parts;
+}
+
+static void
+parts_give_back(LlInstrument *inst, guint64 parts, gint64 now)
+{
+  parts &= inst->leased;
+  for (guint p = 0; p < LL_PARTS_MAX; p++)
+    if (parts & (G_GUINT64_CONSTANT(1) << p))
+      inst->leased_us[p] += now - inst->leased_at[p];
+  inst->leased &= ~parts;
+  if (!inst->leased && inst->faulty) {
+    instrument_close_handle(inst);
+    inst->faulty = FALSE;
+  }
+}
+
+gboolean
+ll_station_lease(LlStation *s, const LlLease *leases, guint n, GError **error)
+{
+  LlClock *clock = ll_station_get_clock(s);
+  /* waiting for another site is not work: let virtual time move meanwhile */
+  gboolean took_part = ll_clock_virtual_leave(clock);
+  g_mutex_lock(&s->lease_lock);
+  Request req = { leases, n };
+  if (!lease_grantable(leases, n) || older_request_first(s, NULL, &req)) {
+    g_queue_push_tail(&s->waiting, &req);
+    while (!lease_grantable(leases, n) || older_request_first(s, &req, &req))
+      g_cond_wait(&s->lease_cond, &s->lease_lock);
+    g_queue_remove(&s->waiting, &req);
+  }
+  gint64 now = ll_clock_now(clock);
+  g_autofree LlInstrument **to_open = g_new0(LlInstrument *, n + 1);
+  guint n_open = 0;
+  for (guint i = 0; i < n; i++) {
+    LlInstrument *inst = leases[i].instrument;
+    parts_take(inst, parts_of(inst, leases[i].parts), now);
+    if (!inst->handle && !inst->opening) {
+      inst->opening = TRUE;
+      to_open[n_open++] = inst;
+    }
+  }
+  g_mutex_unlock(&s->lease_lock);
+  if (took_part)
+    ll_clock_virtual_join(clock);
+  /* the instruments this call marked are opened by it alone: the others
+   * that lease them wait for opening to end */
+  GError *err = NULL;
+  for (guint i = 0; i < n_open && !err; i++)
+    instrument_ensure_open(to_open[i], &err);
+  g_mutex_lock(&s->lease_lock);
+  for (guint i = 0; i < n_open; i++)
+    to_open[i]->opening = FALSE;
+  g_cond_broadcast(&s->lease_cond);
+  g_mutex_unlock(&s->lease_lock);
+  if (err) {
+    g_propagate_error(error, err);
+    ll_station_release(s, leases, n);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+ll_station_lease_free(LlStation *s, const LlLease *leases, guint n)
+{
+  g_mutex_lock(&s->lease_lock);
+  Request req = { leases, n };
+  gboolean free_now = lease_grantable(leases, n) && !older_request_first(s, NULL, &req);
+  g_mutex_unlock(&s->lease_lock);
+  return free_now;
+}
+
 void
-ll_station_release(LlStation *s, LlInstrument **instruments, guint n)
+ll_station_release(LlStation *s, const LlLease *leases, guint n)
 {
   gint64 now = ll_clock_now(ll_station_get_clock(s));
   g_mutex_lock(&s->lease_lock);
-  for (guint i = 0; i < n; i++) {
-    if (instruments[i]->leased)
-      instruments[i]->leased_us += now - instruments[i]->leased_at;
-    instruments[i]->leased = FALSE;
-  }
+  for (guint i = 0; i < n; i++)
+    parts_give_back(leases[i].instrument, parts_of(leases[i].instrument, leases[i].parts), now);
   g_cond_broadcast(&s->lease_cond);
   g_mutex_unlock(&s->lease_lock);
 }
@@ -271,9 +367,27 @@ HANDLE(ll_instrument_scope, LlScope, LL_CLASS_SCOPE)
 HANDLE(ll_instrument_evb, LlEvb, LL_CLASS_EVB)
 
 gint64
-ll_instrument_leased_us(LlInstrument *inst)
+ll_instrument_leased_us(LlInstrument *inst, guint *part)
 {
-  return inst->leased_us;
+  guint best = 0;
+  for (guint p = 1; p < LL_PARTS_MAX; p++)
+    if (inst->leased_us[p] > inst->leased_us[best])
+      best = p;
+  if (part)
+    *part = best + 1;
+  return inst->leased_us[best];
+}
+
+const char *
+ll_instrument_part_kind(LlInstrument *inst)
+{
+  switch (inst->cfg->klass) {
+  case LL_CLASS_OPTICAL_SWITCH: return "section";
+  case LL_CLASS_POWER_METER:
+  case LL_CLASS_ATTENUATOR:
+  case LL_CLASS_BERT: return "channel";
+  default: return "";
+  }
 }
 
 GPtrArray *
@@ -289,7 +403,12 @@ ll_instrument_idn(LlInstrument *inst)
 }
 
 void
-ll_instrument_reset(LlInstrument *inst)
+ll_instrument_reset(LlStation *s, LlInstrument *inst)
 {
-  instrument_close_handle(inst);
+  g_mutex_lock(&s->lease_lock);
+  if (inst->leased)
+    inst->faulty = TRUE;
+  else
+    instrument_close_handle(inst);
+  g_mutex_unlock(&s->lease_lock);
 }

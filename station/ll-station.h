@@ -2,11 +2,13 @@
  * (when it has one), its clock, and its instruments, each opened with its
  * class driver on first use and shared by the sites.
  *
- * Sharing is by lease: a site leases the instruments a step needs for the
- * length of the step. Leases are always taken in one global order (the
- * instruments' order in the station file), so two sites needing the same
- * instruments can never deadlock; a site waiting for a lease does not hold
- * virtual time still. */
+ * Sharing is by lease: a site leases the parts of the instruments a step
+ * needs for the length of the step. A part is what one site can use while
+ * another uses the rest: a switch section, a power meter or attenuator
+ * channel, a BERT channel; an instrument without such parts (a scope) is
+ * leased whole. A call takes all it asks for at once or waits holding
+ * nothing, so two sites can never deadlock; a site waiting for a lease does
+ * not hold virtual time still. */
 #pragma once
 
 #include "drivers/ll-attenuator.h"
@@ -43,11 +45,27 @@ LlInstrument *ll_station_instrument(LlStation *station, const char *name);
 LlInstrument *ll_station_resolve_role(LlStation *station, const char *role, LlInstrumentClass klass,
                                       guint site, GError **error);
 
-/* Leases @n instruments (duplicates allowed) in the global order; blocks
- * until all are free. Then opens any not yet open; FALSE with @error (and
- * nothing leased) when one cannot be opened. */
-gboolean ll_station_lease(LlStation *station, LlInstrument **instruments, guint n, GError **error);
-void ll_station_release(LlStation *station, LlInstrument **instruments, guint n);
+/* Parts of an instrument: bit n-1 for part n (section, channel). */
+#define LL_PARTS_ALL G_MAXUINT64
+#define LL_PART(n) (G_GUINT64_CONSTANT(1) << ((n) - 1))
+/* The highest part number an instrument has. */
+#define LL_PARTS_MAX 64
+
+typedef struct {
+  LlInstrument *instrument;
+  guint64 parts; /* LL_PART() bits, or LL_PARTS_ALL for the whole instrument */
+} LlLease;
+
+/* Leases @n parts of instruments (the same instrument may appear more than
+ * once): blocks until every part asked for is free, then takes them all at
+ * once. Opens any instrument not yet open (one site opens it; others
+ * leasing it wait for that). FALSE with @error, and nothing leased, when
+ * one cannot be opened. */
+gboolean ll_station_lease(LlStation *station, const LlLease *leases, guint n, GError **error);
+void ll_station_release(LlStation *station, const LlLease *leases, guint n);
+/* Whether ll_station_lease() of @leases would be granted at once now (it
+ * may not be a moment later: this only helps choose what to do next). */
+gboolean ll_station_lease_free(LlStation *station, const LlLease *leases, guint n);
 
 const LlInstrumentConfig *ll_instrument_config(LlInstrument *inst);
 /* The driver handles; each is NULL unless the instrument is of that class
@@ -60,13 +78,19 @@ LlScope *ll_instrument_scope(LlInstrument *inst);
 LlEvb *ll_instrument_evb(LlInstrument *inst);
 /* The identity the instrument gave when opened (NULL before). */
 const LlIdn *ll_instrument_idn(LlInstrument *inst);
-/* Station time the instrument has been leased in all, µs (how busy it is:
- * the instrument that saturates first when sites are added). */
-gint64 ll_instrument_leased_us(LlInstrument *inst);
+/* Station time the instrument's busiest part has been leased in all, µs,
+ * and that part's number in *@part (may be NULL): how busy it is, the part
+ * that saturates first when sites are added. */
+gint64 ll_instrument_leased_us(LlInstrument *inst, guint *part);
+/* A part's name for people: "section 1", "channel 3"; "" for the whole of
+ * an instrument that has no parts. */
+const char *ll_instrument_part_kind(LlInstrument *inst);
 /* Every instrument of the station, in file order. */
 GPtrArray *ll_station_instruments(LlStation *station);
-/* Closes the driver after a fault so the next lease reopens it. */
-void ll_instrument_reset(LlInstrument *inst);
+/* Marks the instrument faulty after a fault: its driver is closed when the
+ * last lease on it ends, and the next lease reopens it; no new lease is
+ * granted on it meanwhile. */
+void ll_instrument_reset(LlStation *station, LlInstrument *inst);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LlStation, ll_station_close)
 

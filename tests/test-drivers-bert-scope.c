@@ -21,6 +21,7 @@
  * behind its back); and an instrument fault at any point of a transaction
  * is an error, never a value. */
 #include "drivers/ll-bert.h"
+#include "ll-action-spec.h"
 #include "drivers/ll-evb.h"
 #include "drivers/ll-module.h"
 #include "drivers/ll-scope.h"
@@ -133,6 +134,11 @@ test_bert_open(Fixture *f, gconstpointer data)
                                           "PRBS13", "PRBS9Q", "PRBS7Q", "SSPRQ", "ssprq" };
   for (gsize i = 0; i < G_N_ELEMENTS(patterns); i++)
     g_assert_true(ll_bert_pattern_valid(patterns[i]));
+  /* every pattern a sequence may name, the BERT class can run */
+  const char *const *names = ll_pattern_names();
+  for (gsize i = 0; names[i]; i++)
+    g_assert_true(ll_bert_pattern_valid(names[i]));
+  g_assert_cmpuint(g_strv_length((gchar **) names), ==, 13);
   g_assert_false(ll_bert_pattern_valid("PRBS99"));
   g_assert_false(ll_bert_pattern_valid(""));
   g_assert_false(ll_bert_pattern_valid(NULL));

@@ -3,7 +3,7 @@
  * grade and its module powered down afterwards; a DUT defect FAILs in its
  * bin; an instrument fault is an ERROR with no DUT bin, never a PASS or a
  * FAIL, and cleanup still runs; an abort ends in ABORTED after cleanup; two
- * sites run at once on virtual time. */
+ * sites run at once on virtual time; a step past its timeout_s is an ERROR. */
 #include "ll-engine.h"
 #include "ll-station-config.h"
 
@@ -40,9 +40,10 @@ on_event(const LlEvent *ev, gpointer user_data)
     g_cancellable_cancel(f->cancel);
 }
 
-/* Opens the engine station; @edit (may be NULL) rewrites the station file text. */
+/* Opens the engine station with sequence @sequence (module.yaml when
+ * NULL); @from -> @to (may be NULL) rewrites the station file text. */
 static void
-setup_with(Fixture *f, const char *from, const char *to)
+setup_seq(Fixture *f, const char *sequence, const char *from, const char *to)
 {
   g_autofree gchar *path = data("station.ini");
   g_autofree gchar *text = NULL;
@@ -61,7 +62,7 @@ setup_with(Fixture *f, const char *from, const char *to)
   f->station = ll_station_open(cfg, &err);
   g_assert_no_error(err);
 
-  g_autofree gchar *seq = data("module.yaml");
+  g_autofree gchar *seq = data(sequence ? sequence : "module.yaml");
   g_autoptr(LlDiagList) diags = ll_diag_list_new();
   gboolean ok = ll_sequence_check_file(seq, ll_actions_catalog(), diags, &f->seq, &f->tables);
   g_autofree gchar *msgs = ll_diag_list_format(diags);
@@ -71,6 +72,12 @@ setup_with(Fixture *f, const char *from, const char *to)
   f->events = g_ptr_array_new_with_free_func(g_free);
   f->cancel = g_cancellable_new();
   ll_engine_add_listener(f->engine, on_event, f);
+}
+
+static void
+setup_with(Fixture *f, const char *from, const char *to)
+{
+  setup_seq(f, NULL, from, to);
 }
 
 static void
@@ -228,6 +235,38 @@ test_two_sites(Fixture *f, gconstpointer d)
   g_assert_cmpint(took, <, 2 * (r0->finished_us - r0->started_us));
 }
 
+/* A step that overruns its timeout_s is an ERROR at its timeout (a 30 s
+ * soak stopped at 2 s), the next main steps are skipped, cleanup runs. */
+static void
+test_step_timeout(void)
+{
+  Fixture f = { 0 };
+  setup_seq(&f, "timeout.yaml", NULL, NULL);
+  ll_bench_insert(ll_station_bench(f.station), 1, "LL26E0009");
+  g_autoptr(LlRunResult) r = ll_engine_run(f.engine, 1, "LL26E0009", NULL);
+  g_assert_cmpint(r->outcome, ==, LL_OUTCOME_ERROR);
+  g_assert_null(r->bin);
+  g_assert_nonnull(strstr(r->message, "soak: took longer than its timeout_s of 2 s"));
+  const LlStepResult *soak = NULL, *after = NULL, *down = NULL;
+  for (guint i = 0; i < r->steps->len; i++) {
+    const LlStepResult *st = r->steps->pdata[i];
+    if (g_str_equal(st->step_id, "soak"))
+      soak = st;
+    else if (g_str_equal(st->step_id, "after"))
+      after = st;
+    else if (g_str_equal(st->step_id, "power-down"))
+      down = st;
+  }
+  g_assert_nonnull(soak);
+  g_assert_cmpint(soak->verdict, ==, LL_STEP_ERROR);
+  g_assert_cmpint(soak->finished_us - soak->started_us, >=, 2000000);
+  g_assert_cmpint(soak->finished_us - soak->started_us, <, 2200000);
+  g_assert_cmpint(after->verdict, ==, LL_STEP_SKIPPED);
+  g_assert_cmpint(down->verdict, ==, LL_STEP_PASS);
+  g_assert_cmpfloat(module_current(&f, 1), ==, 0.0);
+  fixture_teardown(&f, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -240,5 +279,6 @@ main(int argc, char **argv)
   ADD("/engine/two-sites", test_two_sites);
   g_test_add_func("/engine/corrupt-eeprom", test_corrupt_eeprom);
   g_test_add_func("/engine/instrument-fault", test_instrument_fault_is_error);
+  g_test_add_func("/engine/step-timeout", test_step_timeout);
   return g_test_run();
 }

@@ -51,9 +51,12 @@ G_DEFINE_QUARK(ll-bert-error-quark, ll_bert_error)
 
 #define MAX_CHANNELS 256
 
-/* The class's patterns, canonical spelling. */
+/* The class's patterns, canonical spelling, NULL-terminated: the PAM4 (Q)
+ * and NRZ PRBS families and SSPRQ (what sequences may name, see
+ * ll_pattern_names()). */
 static const char *const class_patterns[] = {
-  "PRBS31Q", "PRBS31", "PRBS23Q", "PRBS15Q", "PRBS13Q", "PRBS13", "PRBS9Q", "PRBS7Q", "SSPRQ",
+  "PRBS31Q", "PRBS31", "PRBS23Q", "PRBS23", "PRBS15Q", "PRBS15", "PRBS13Q",
+  "PRBS13",  "PRBS9Q", "PRBS9",   "PRBS7Q", "PRBS7",   "SSPRQ",  NULL,
 };
 
 typedef struct {
@@ -196,7 +199,7 @@ ll_bert_channels(LlBert *bert)
 static const char *
 pattern_canonical(const char *pattern)
 {
-  for (gsize i = 0; pattern && i < G_N_ELEMENTS(class_patterns); i++)
+  for (gsize i = 0; pattern && class_patterns[i]; i++)
     if (g_ascii_strcasecmp(pattern, class_patterns[i]) == 0)
       return class_patterns[i];
   return NULL;

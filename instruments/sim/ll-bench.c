@@ -14,7 +14,12 @@
  * to now in stretches that end where a module changes by itself
  * (ll_module_sim_next_change_us()); for each stretch the modules are
  * evaluated at its start (ll_module_sim_evaluate_at()) and every detector is
- * charged to its end. */
+ * charged to its end.
+ *
+ * Activity log: off unless enabled, so a normal run pays one atomic read
+ * per report. Reports come from the simulators (ll_sim_device_busy(), with
+ * or without the bench lock held), the modules (under the bench lock) and
+ * the BERTs' detectors; the log has its own lock, always taken last. */
 #include "ll-bench.h"
 #include "ll-sim-model.h"
 
@@ -66,6 +71,9 @@ struct _LlBench {
   GArray *detectors;      /* Detector */
   guint next_detector_id;
   gint64 settled_us;      /* detectors charged up to here */
+  GMutex activity_lock;   /* guards activity; taken last, with or without the bench lock */
+  gint activity_on;       /* atomic: the log is enabled */
+  GArray *activity;       /* LlActivity; NULL when the log is off */
 };
 
 void
@@ -97,6 +105,7 @@ ll_bench_new(const LlBenchConfig *config)
   LlBench *b = g_new0(LlBench, 1);
   b->ref = 1;
   g_mutex_init(&b->lock);
+  g_mutex_init(&b->activity_lock);
   b->cfg = *config;
   b->cfg.sites = CLAMP(b->cfg.sites, 1, LL_BENCH_MAX_SITES);
   if (!b->cfg.product)
@@ -140,7 +149,9 @@ ll_bench_unref(LlBench *b)
   if (b->own_clock)
     ll_clock_virtual_free(b->clock);
   g_array_unref(b->detectors);
+  g_clear_pointer(&b->activity, g_array_unref);
   g_rand_free(b->noise);
+  g_mutex_clear(&b->activity_lock);
   g_mutex_clear(&b->lock);
   g_free(b);
 }
@@ -194,6 +205,57 @@ ll_bench_forget_all(void)
   g_mutex_unlock(&registry_lock);
 }
 
+/* ---- the activity log ---- */
+
+void
+ll_bench_activity_record(LlBench *b, LlActivityKind kind, const char *device, gint64 start_us,
+                         gint64 end_us)
+{
+  if (!g_atomic_int_get(&b->activity_on) || end_us <= start_us)
+    return;
+  LlActivity a = { .kind = kind, .start_us = start_us, .end_us = end_us };
+  g_strlcpy(a.device, device ? device : "", sizeof a.device);
+  g_mutex_lock(&b->activity_lock);
+  if (b->activity)
+    g_array_append_val(b->activity, a);
+  g_mutex_unlock(&b->activity_lock);
+}
+
+/* The LlActivityFunc the bench gives its simulators and modules. */
+static void
+record_activity(gpointer data, LlActivityKind kind, const char *device, gint64 start_us,
+                gint64 end_us)
+{
+  ll_bench_activity_record(data, kind, device, start_us, end_us);
+}
+
+void
+ll_bench_activity_enable(LlBench *b, gboolean on)
+{
+  g_mutex_lock(&b->activity_lock);
+  g_clear_pointer(&b->activity, g_array_unref);
+  if (on)
+    b->activity = g_array_new(FALSE, FALSE, sizeof(LlActivity));
+  g_atomic_int_set(&b->activity_on, on);
+  g_mutex_unlock(&b->activity_lock);
+}
+
+GArray *
+ll_bench_activity_take(LlBench *b)
+{
+  /* transitions that ended by now are reported when a module is looked at */
+  ll_bench_lock(b);
+  for (guint s = 0; s < b->cfg.sites; s++)
+    if (b->site[s].module)
+      ll_module_sim_evaluate_at(b->site[s].module, -1);
+  ll_bench_unlock(b);
+  g_mutex_lock(&b->activity_lock);
+  GArray *out = b->activity;
+  b->activity = out ? g_array_new(FALSE, FALSE, sizeof(LlActivity)) : NULL;
+  g_mutex_unlock(&b->activity_lock);
+  return out ? out : g_array_new(FALSE, FALSE, sizeof(LlActivity));
+}
+
 LlBench *
 ll_bench_attach(LlSimDevice *dev, GHashTable *options, GError **error)
 {
@@ -204,8 +266,10 @@ ll_bench_attach(LlSimDevice *dev, GHashTable *options, GError **error)
     return NULL;
   }
   LlBench *b = ll_bench_lookup(name, error);
-  if (b)
+  if (b) {
     ll_sim_device_set_clock(dev, b->clock);
+    ll_sim_device_set_activity(dev, record_activity, b);
+  }
   return b;
 }
 
@@ -321,6 +385,8 @@ ll_bench_insert(LlBench *b, guint site, const char *serial)
   if (s) {
     ll_module_sim_free(s->module);
     s->module = ll_module_sim_new(b->cfg.product, serial, b->cfg.seed, &b->cfg.mix, b->clock);
+    g_autofree gchar *label = g_strdup_printf("module site %u", site);
+    ll_module_sim_set_activity(s->module, record_activity, b, label);
     ll_module_sim_set_case_temperature(s->module, isnan(s->case_c) ? b->cfg.ambient_c : s->case_c);
     s->insertions++;
     apply_outputs(s); /* into a powered fixture: powered */

@@ -33,6 +33,7 @@
  * Thread-safe: one lock serializes the whole model. */
 #pragma once
 
+#include "ll-activity.h"
 #include "ll-clock.h"
 #include "ll-module-sim.h"
 #include "ll-sim-device.h"
@@ -75,7 +76,8 @@ void ll_bench_forget_all(void);
 
 /* For a bench model's init: the bench its option bench= names (NULL or
  * absent: "default"; an empty name is LL_SIM_ERROR_OPTION), with @dev put on
- * the bench's clock. New reference; NULL with @error set on failure. */
+ * the bench's clock and reporting its busy time to the bench's activity log.
+ * New reference; NULL with @error set on failure. */
 LlBench *ll_bench_attach(LlSimDevice *dev, GHashTable *options, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LlBench, ll_bench_unref)
@@ -90,6 +92,26 @@ double ll_bench_noise(LlBench *bench, double sd);
  * (ll_bench_settle()). */
 void ll_bench_lock(LlBench *bench);
 void ll_bench_unlock(LlBench *bench);
+
+/* ---- the activity log (ll-activity.h) ---- */
+
+/* Starts (@on, with an empty log) or stops (the log is dropped) recording
+ * what the bench does: every simulator's busy time (ll_sim_device_busy()),
+ * every module's own transitions (management init, power-up, each lane's
+ * data-path activation) and every BERT gate (STARt to STOP, or to a new
+ * STARt or *RST). Off by default: a bench not asked records nothing. Takes
+ * the log's lock; call without the bench lock or with it. */
+void ll_bench_activity_enable(LlBench *bench, gboolean on);
+/* What was recorded since enabled or last taken (an array of LlActivity, in
+ * the order reported, which is not the order of start times); recording
+ * goes on into a new log. Transitions the modules finished by now are
+ * reported first; a gate still running is not in it. Empty when the log is
+ * off. Takes the bench lock: call without it. */
+GArray *ll_bench_activity_take(LlBench *bench);
+/* Adds an activity to the log (nothing when it is off or the interval
+ * empty). For simulators: with or without the bench lock held. */
+void ll_bench_activity_record(LlBench *bench, LlActivityKind kind, const char *device,
+                              gint64 start_us, gint64 end_us);
 
 /* ---- error detectors: call with the lock held ---- */
 

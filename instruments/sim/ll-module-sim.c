@@ -79,6 +79,10 @@ struct _LlModuleSim {
   guint8 password[4];        /* as entered at 122-125, which read as zero */
   gint64 eval_us;            /* >= 0: evaluate at this time instead of now */
   gboolean interrupt;
+  LlActivityFunc activity;   /* where state transitions are reported, or NULL */
+  gpointer activity_data;
+  gchar *label;              /* "module site N" */
+  gboolean init_reported;    /* the management init since the last reset was reported */
 };
 
 static void
@@ -223,6 +227,7 @@ ll_module_sim_free(LlModuleSim *m)
     return;
   ll_cmis_image_free(m->img);
   g_rand_free(m->rand);
+  g_free(m->label);
   g_free(m);
 }
 
@@ -258,12 +263,56 @@ module_now(LlModuleSim *m)
   return m->eval_us >= 0 ? m->eval_us : ll_clock_now(m->clock);
 }
 
+void
+ll_module_sim_set_activity(LlModuleSim *m, LlActivityFunc func, gpointer data, const char *label)
+{
+  m->activity = func;
+  m->activity_data = data;
+  g_free(m->label);
+  m->label = g_strdup(label);
+}
+
+/* Reports a transition that ran from @start_us to @end_us (lane 0-based, or
+ * -1 for the module as a whole). */
+static void
+report(LlModuleSim *m, LlActivityKind kind, int lane, gint64 start_us, gint64 end_us)
+{
+  if (!m->activity || end_us <= start_us)
+    return;
+  char device[LL_ACTIVITY_DEVICE_LEN];
+  if (lane >= 0)
+    g_snprintf(device, sizeof device, "%s lane %d", m->label, lane + 1);
+  else
+    g_strlcpy(device, m->label, sizeof device);
+  m->activity(m->activity_data, kind, device, start_us, end_us);
+}
+
+/* The transitions under way are cut short at @now (unpowered, reset, low
+ * power): reports the time they ran. */
+static void
+report_interrupted(LlModuleSim *m, gint64 now, gboolean module_too)
+{
+  if (module_too && m->reset_released_at >= 0 && !m->init_reported) {
+    report(m, LL_ACTIVITY_MODULE_INIT, -1, m->reset_released_at,
+           MIN(now, m->reset_released_at + MGMT_INIT_US));
+    m->init_reported = TRUE;
+  }
+  if (module_too && m->state == LL_CMIS_MODULE_PWR_UP)
+    report(m, LL_ACTIVITY_MODULE_POWER_UP, -1, m->pwr_up_done_at - m->pwr_up_us,
+           MIN(now, m->pwr_up_done_at));
+  for (guint i = 0; i < LL_MAX_LANES; i++)
+    if (m->dp_state[i] == LL_CMIS_DP_INIT)
+      report(m, LL_ACTIVITY_DATA_PATH, (int) i, m->dp_ready_at[i] - m->dp_init_us,
+             MIN(now, m->dp_ready_at[i]));
+}
+
 /* Brings the state machine up to now. */
 static void
 advance(LlModuleSim *m)
 {
   gint64 now = module_now(m);
   if (!powered(m)) {
+    report_interrupted(m, now, TRUE);
     m->state = 0;
     m->reset_released_at = -1;
     m->pwr_up_done_at = -1;
@@ -274,6 +323,7 @@ advance(LlModuleSim *m)
   if (m->reset_released_at < 0) {
     /* coming out of reset (or power-on): volatile memory back to defaults */
     m->reset_released_at = now;
+    m->init_reported = FALSE;
     g_rand_set_seed(m->rand, g_str_hash(m->twin.serial));
     guint8 *lower = ll_cmis_image_edit_lower(m->img);
     lower[26] = 0x40; /* LowPwrAllowRequestHW */
@@ -285,9 +335,18 @@ advance(LlModuleSim *m)
     m->state = 0;
     set_state(m, LL_CMIS_MODULE_LOW_PWR);
   }
+  if (!m->init_reported && now >= m->reset_released_at + MGMT_INIT_US) {
+    report(m, LL_ACTIVITY_MODULE_INIT, -1, m->reset_released_at,
+           m->reset_released_at + MGMT_INIT_US);
+    m->init_reported = TRUE;
+  }
   guint8 controls = ll_cmis_image_get_lower(m->img)[26];
   gboolean low_power = (m->lpmode && (controls & 0x40)) || (controls & 0x10);
   if (low_power) {
+    report_interrupted(m, now, FALSE);
+    if (m->state == LL_CMIS_MODULE_PWR_UP)
+      report(m, LL_ACTIVITY_MODULE_POWER_UP, -1, m->pwr_up_done_at - m->pwr_up_us,
+             MIN(now, m->pwr_up_done_at));
     if (m->state != LL_CMIS_MODULE_LOW_PWR)
       set_state(m, LL_CMIS_MODULE_LOW_PWR);
     m->pwr_up_done_at = -1;
@@ -303,6 +362,8 @@ advance(LlModuleSim *m)
    * became Ready if that happened since the last look */
   gint64 since = now;
   if (m->state == LL_CMIS_MODULE_PWR_UP && now >= m->pwr_up_done_at) {
+    report(m, LL_ACTIVITY_MODULE_POWER_UP, -1, m->pwr_up_done_at - m->pwr_up_us,
+           m->pwr_up_done_at);
     set_state(m, LL_CMIS_MODULE_READY);
     since = m->pwr_up_done_at;
   }
@@ -312,6 +373,9 @@ advance(LlModuleSim *m)
   for (guint i = 0; i < m->twin.product->lanes; i++) {
     gboolean deinit = (p10[0] >> i) & 1;
     if (deinit) {
+      if (m->dp_state[i] == LL_CMIS_DP_INIT)
+        report(m, LL_ACTIVITY_DATA_PATH, (int) i, m->dp_ready_at[i] - m->dp_init_us,
+               MIN(now, m->dp_ready_at[i]));
       m->dp_state[i] = LL_CMIS_DP_DEACTIVATED;
       continue;
     }
@@ -320,6 +384,8 @@ advance(LlModuleSim *m)
       m->dp_ready_at[i] = since + m->dp_init_us;
     }
     if (m->dp_state[i] == LL_CMIS_DP_INIT && now >= m->dp_ready_at[i]) {
+      report(m, LL_ACTIVITY_DATA_PATH, (int) i, m->dp_ready_at[i] - m->dp_init_us,
+             m->dp_ready_at[i]);
       m->dp_state[i] = LL_CMIS_DP_ACTIVATED;
       m->interrupt = TRUE;
     }

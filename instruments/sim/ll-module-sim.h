@@ -8,6 +8,7 @@
  * Not thread-safe on its own: the bench serializes every call. */
 #pragma once
 
+#include "ll-activity.h"
 #include "ll-clock.h"
 #include "ll-twin.h"
 
@@ -26,6 +27,15 @@ LlModuleSim *ll_module_sim_new(const LlProduct *product, const char *serial, gui
 void ll_module_sim_free(LlModuleSim *m);
 
 const LlTwin *ll_module_sim_twin(LlModuleSim *m);
+
+/* Where the module reports the transitions it makes by itself, each when it
+ * ends (or is cut short): management init after reset
+ * (LL_ACTIVITY_MODULE_INIT), power-up (LL_ACTIVITY_MODULE_POWER_UP) and each
+ * lane's data-path activation (LL_ACTIVITY_DATA_PATH, device "@label lane
+ * N"). A transition is seen when the module is next evaluated. @func NULL:
+ * none. */
+void ll_module_sim_set_activity(LlModuleSim *m, LlActivityFunc func, gpointer data,
+                                const char *label);
 
 /* Host side: supply and pins, as the EVB drives them. */
 void ll_module_sim_set_supply(LlModuleSim *m, gboolean on, double volts);

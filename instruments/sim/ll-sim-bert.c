@@ -28,7 +28,10 @@
  *    of the gate since :SENSe:MEASure:STARt (kept after STOP, cleared by the
  *    next STARt and *RST), so a driver can tell a compromised gate from a
  *    good one even when sync is back by the time it reads;
- *  - :SENSe:MEASure:STOP brings the counts up to date and freezes them.
+ *  - :SENSe:MEASure:STOP brings the counts up to date and freezes them;
+ *  - each gate is reported to the bench's activity log (LL_ACTIVITY_BERT_GATE,
+ *    device "mp1900 ch N") when it ends: STOP, a new STARt, *RST, or the
+ *    device closing.
  *
  * Each device has its own error detectors and channel selection, while the
  * generators are the bench's: two devices on one bench behave like two
@@ -122,6 +125,20 @@ detectors_charge(LlBench *bench, gint64 until_us, gpointer data)
     if (fresh > 0 && ber >= SYNC_BER)
       d->sync_lost = TRUE;
   }
+}
+
+/* Ends channel @ch's gate, if it runs, and reports it (bench lock held). */
+static void
+gate_end(Bert *b, guint ch)
+{
+  Detector *d = &b->det[ch - 1];
+  if (!d->gating)
+    return;
+  d->gating = FALSE;
+  char device[LL_ACTIVITY_DEVICE_LEN];
+  g_snprintf(device, sizeof device, "mp1900 ch %u", ch);
+  ll_bench_activity_record(b->bench, LL_ACTIVITY_BERT_GATE, device, d->start_us,
+                           ll_clock_now(ll_bench_clock(b->bench)));
 }
 
 /* The selected channel's detector with the bench locked and every detector
@@ -243,6 +260,7 @@ bert_start(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *rep
 {
   Bert *b = state;
   Detector *d = selected_locked(b);
+  gate_end(b, b->selected); /* a new start ends the gate that ran */
   d->gating = TRUE;
   d->start_us = d->last_us = ll_clock_now(ll_bench_clock(b->bench));
   d->bits = d->errors = 0;
@@ -254,8 +272,8 @@ static void
 bert_stop(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
   Bert *b = state;
-  Detector *d = selected_locked(b); /* charged up to now, then frozen */
-  d->gating = FALSE;
+  selected_locked(b); /* charged up to now, then frozen */
+  gate_end(b, b->selected);
   ll_bench_unlock(b->bench);
 }
 
@@ -315,7 +333,7 @@ bert_reset(LlSimDevice *dev, gpointer state)
   for (guint ch = 1; ch <= b->channels; ch++) {
     Detector *d = &b->det[ch - 1];
     g_strlcpy(d->pattern, "PRBS31Q", sizeof d->pattern);
-    d->gating = FALSE;
+    gate_end(b, ch);
     d->bits = d->errors = 0;
     d->sync_lost = FALSE;
     ll_bench_bert_set_generator(b->bench, ch, FALSE, "PRBS31Q");
@@ -358,6 +376,8 @@ bert_finalize(gpointer state)
 {
   Bert *b = state;
   ll_bench_lock(b->bench);
+  for (guint ch = 1; ch <= b->channels; ch++)
+    gate_end(b, ch);
   ll_bench_remove_detector(b->bench, b->detector_id);
   ll_bench_unlock(b->bench);
   for (guint ch = 1; ch <= b->channels; ch++)

@@ -58,6 +58,9 @@ struct _LlSimDevice {
   GHashTable *options; /* kept for *RST, which re-runs init */
   gchar *term;         /* line terminator, both directions */
   guint8 ese;          /* *ESE: standard event status enable register */
+  LlActivityFunc activity; /* where busy time is reported (a bench's log), or NULL */
+  gpointer activity_data;
+  gchar *label;        /* "MODEL SERIAL": the device in activity reports */
 };
 
 static void
@@ -210,6 +213,7 @@ ll_sim_device_new(const char *model_name, GHashTable *options, LlClock *clock, G
   const char *serial = options ? g_hash_table_lookup(options, "serial") : NULL;
   dev->idn = g_strdup_printf("%s,%s,%s,%s", model->maker, model->model,
                              serial ? serial : model->serial, model->firmware);
+  dev->label = g_strdup_printf("%s %s", model->name, serial ? serial : model->serial);
   dev->state = model->state_size ? g_malloc0(model->state_size) : NULL;
   dev->options = options ? g_hash_table_ref(options) : NULL;
   if (model->init && !model->init(dev, dev->state, options, error)) {
@@ -250,6 +254,7 @@ ll_sim_device_free(LlSimDevice *dev)
   g_free(dev->state);
   g_clear_pointer(&dev->options, g_hash_table_unref);
   g_free(dev->idn);
+  g_free(dev->label);
   g_free(dev->last_command);
   g_free(dev->term);
   g_rand_free(dev->rand);
@@ -316,10 +321,19 @@ ll_sim_device_push_error(LlSimDevice *dev, int code, const char *message)
 }
 
 void
-ll_sim_device_busy(LlSimDevice *dev, gint64 duration_us)
+ll_sim_device_busy(LlSimDevice *dev, gint64 duration_us, LlActivityKind kind)
 {
-  gint64 now = ll_clock_now(dev->clock);
-  dev->busy_until = MAX(dev->busy_until, now) + duration_us;
+  gint64 start = MAX(dev->busy_until, ll_clock_now(dev->clock));
+  dev->busy_until = start + duration_us;
+  if (dev->activity && duration_us > 0)
+    dev->activity(dev->activity_data, kind, dev->label, start, dev->busy_until);
+}
+
+void
+ll_sim_device_set_activity(LlSimDevice *dev, LlActivityFunc func, gpointer data)
+{
+  dev->activity = func;
+  dev->activity_data = data;
 }
 
 gboolean

@@ -47,7 +47,7 @@ evb_reset(LlSimDevice *dev, gpointer state)
   ll_bench_fixture_apply(e->bench, e->site);
   if (e->head && o->setpoint_c != setpoint) {
     /* the head settles as after TEMPerature:SETPoint */
-    ll_sim_device_busy(dev, (gint64) (fabs(o->setpoint_c - setpoint) * 2.0e6));
+    ll_sim_device_busy(dev, (gint64) (fabs(o->setpoint_c - setpoint) * 2.0e6), LL_ACTIVITY_THERMAL);
     ll_bench_set_case_temperature(e->bench, e->site, o->setpoint_c);
   }
   ll_bench_unlock(e->bench);
@@ -132,7 +132,7 @@ twi_read(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply
     ll_sim_device_push_error(dev, -222, "Data out of range");
     return;
   }
-  ll_sim_device_busy(dev, 300 + 25 * v[2]);
+  ll_sim_device_busy(dev, 300 + 25 * v[2], LL_ACTIVITY_EVB_TWI);
   ll_bench_lock(e->bench);
   guint8 buf[256];
   gboolean ok = twi_ready(dev, e) && !outputs(e)->modsell &&
@@ -178,7 +178,7 @@ twi_write(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *repl
     ll_sim_device_push_error(dev, -222, "Data out of range");
     return;
   }
-  ll_sim_device_busy(dev, 300 + 25 * (gint64) n);
+  ll_sim_device_busy(dev, 300 + 25 * (gint64) n, LL_ACTIVITY_EVB_TWI);
   ll_bench_lock(e->bench);
   gboolean ok = twi_ready(dev, e) && !outputs(e)->modsell &&
                 ll_module_sim_twi_write(module(e), (guint8) addr, (guint8) offset, data, n);
@@ -205,7 +205,7 @@ set_or_get_bool(LlSimDevice *dev, Evb *e, gsize offset, const LlSimCall *call, G
   } else {
     *field = value;
     ll_bench_fixture_apply(e->bench, e->site);
-    ll_sim_device_busy(dev, settle_us);
+    ll_sim_device_busy(dev, settle_us, LL_ACTIVITY_EVB);
   }
   ll_bench_unlock(e->bench);
 }
@@ -261,7 +261,7 @@ static void
 measure_voltage(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
   Evb *e = state;
-  ll_sim_device_busy(dev, 2000);
+  ll_sim_device_busy(dev, 2000, LL_ACTIVITY_EVB);
   ll_bench_lock(e->bench);
   LlModuleSim *m = module(e);
   const LlFixtureOutputs *o = outputs(e);
@@ -275,7 +275,7 @@ static void
 measure_current(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
   Evb *e = state;
-  ll_sim_device_busy(dev, 2000);
+  ll_sim_device_busy(dev, 2000, LL_ACTIVITY_EVB);
   ll_bench_lock(e->bench);
   LlModuleSim *m = module(e);
   double i = m && outputs(e)->power ? ll_module_sim_current_a(m) * (1 + ll_bench_noise(e->bench, 0.002)) : 0;
@@ -339,7 +339,7 @@ temperature_setpoint(LlSimDevice *dev, gpointer state, const LlSimCall *call, GS
   ll_bench_lock(e->bench);
   LlFixtureOutputs *o = outputs(e);
   /* the head takes 2 s per degree to settle; modelled as busy time */
-  ll_sim_device_busy(dev, (gint64) (fabs(c - o->setpoint_c) * 2.0e6));
+  ll_sim_device_busy(dev, (gint64) (fabs(c - o->setpoint_c) * 2.0e6), LL_ACTIVITY_THERMAL);
   o->setpoint_c = c;
   ll_bench_set_case_temperature(e->bench, e->site, c);
   ll_bench_unlock(e->bench);

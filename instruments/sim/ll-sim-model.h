@@ -5,6 +5,7 @@
  * queue, applies faults and timing; a model handles only its own commands. */
 #pragma once
 
+#include "ll-activity.h"
 #include "ll-sim-device.h"
 
 G_BEGIN_DECLS
@@ -54,8 +55,14 @@ gboolean ll_sim_header_match(const char *pattern, const char *header, guint *suf
 /* For handlers: queue an SCPI error (code, message) in the device's queue. */
 void ll_sim_device_push_error(LlSimDevice *dev, int code, const char *message);
 /* For handlers: the operation just executed keeps the device busy for
- * @duration_us: replies queued after it (and *OPC?) wait for it. */
-void ll_sim_device_busy(LlSimDevice *dev, gint64 duration_us);
+ * @duration_us: replies queued after it (and *OPC?) wait for it. The busy
+ * stretch (from when the device is free, for @duration_us) is reported as an
+ * activity of @kind to the device's activity function, if any. */
+void ll_sim_device_busy(LlSimDevice *dev, gint64 duration_us, LlActivityKind kind);
+/* For init: where the device reports its busy time (ll_bench_attach() sets
+ * the bench's activity log); @func gets the device as "MODEL SERIAL". Not
+ * thread-safe: call before the device is used. */
+void ll_sim_device_set_activity(LlSimDevice *dev, LlActivityFunc func, gpointer data);
 /* For init: the clock replies are timed on (a bench model uses its bench's). */
 void ll_sim_device_set_clock(LlSimDevice *dev, LlClock *clock);
 /* For handlers: the current time on the device's clock. */

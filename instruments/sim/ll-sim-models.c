@@ -46,7 +46,7 @@ static void
 scpi_measure(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *reply)
 {
   ScpiState *s = state;
-  ll_sim_device_busy(dev, 20 * 1000); /* a 20 ms integration */
+  ll_sim_device_busy(dev, 20 * 1000, LL_ACTIVITY_OTHER); /* a 20 ms integration */
   g_string_append_printf(reply, "%+.6E", s->volts);
 }
 
@@ -75,7 +75,7 @@ scpi_busy(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *repl
 {
   double ms;
   if (ll_sim_arg_double(dev, call->args, &ms))
-    ll_sim_device_busy(dev, (gint64) (ms * 1000));
+    ll_sim_device_busy(dev, (gint64) (ms * 1000), LL_ACTIVITY_OTHER);
 }
 
 static const LlSimCommand scpi_commands[] = {

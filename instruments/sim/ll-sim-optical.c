@@ -73,24 +73,6 @@
 
 /* ---- helpers shared by the models ---------------------------------------- */
 
-/* Looks up the bench named by option bench= (default "default") and puts the
- * device on its clock. */
-static gboolean
-bench_open(LlSimDevice *dev, GHashTable *options, LlBench **bench, GError **error)
-{
-  const char *name = options ? g_hash_table_lookup(options, "bench") : NULL;
-  if (name && !*name) {
-    g_set_error_literal(error, LL_SIM_ERROR, LL_SIM_ERROR_OPTION,
-                        "simulator option bench= needs a bench name");
-    return FALSE;
-  }
-  *bench = ll_bench_lookup(name, error);
-  if (!*bench)
-    return FALSE;
-  ll_sim_device_set_clock(dev, ll_bench_clock(*bench));
-  return TRUE;
-}
-
 /* A numeric header suffix (channel, section) in 1..@n; pushes -114 if not. */
 static gboolean
 suffix_ok(LlSimDevice *dev, guint suffix, guint n)
@@ -272,7 +254,7 @@ meter_init(LlSimDevice *dev, MeterState *s, const MeterSpec *spec, GHashTable *o
       return FALSE;
     }
   }
-  if (!bench_open(dev, options, &s->bench, error))
+  if (!(s->bench = ll_bench_attach(dev, options, error)))
     return FALSE;
   meter_reset(dev, s);
   return TRUE;
@@ -408,7 +390,7 @@ meter_read(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *rep
   if (isfinite(dbm))
     mw += ll_dbm_to_mw(dbm + RESP_DB_PER_NM * (nm - s->nm[i]) + noise);
   double reading = ll_mw_to_dbm(mw);
-  ll_sim_device_busy(dev, (gint64) (s->avg_s[i] * 1e6));
+  ll_sim_device_busy(dev, (gint64) (s->avg_s[i] * 1e6), LL_ACTIVITY_METER);
 
   if (s->auto_range[i])
     s->range_top_dbm[i] = CLAMP(10.0 * ceil(reading / 10.0), LOWEST_RANGE_DBM, spec->max_range_dbm);
@@ -534,7 +516,7 @@ voa_init(LlSimDevice *dev, gpointer state, GHashTable *options, GError **error)
       return FALSE;
     }
   }
-  if (!bench_open(dev, options, &s->bench, error))
+  if (!(s->bench = ll_bench_attach(dev, options, error)))
     return FALSE;
   for (guint i = 0; i < VOA_CHANNELS; i++) {
     s->att_db[i] = 0;
@@ -574,7 +556,8 @@ voa_attenuation(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString
   double step = fabs(db - s->att_db[i]);
   if (step > 0)
     ll_sim_device_busy(dev, MIN(VOA_SETTLE_MAX_US,
-                                VOA_SETTLE_US + (gint64) (step * VOA_SETTLE_PER_DB_US)));
+                                VOA_SETTLE_US + (gint64) (step * VOA_SETTLE_PER_DB_US)),
+                       LL_ACTIVITY_ATTENUATOR);
   s->att_db[i] = db;
   voa_apply(s, i);
 }
@@ -609,7 +592,7 @@ voa_output(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *rep
   if (!arg_bool(dev, call->args, &on))
     return;
   if (on != s->on[i])
-    ll_sim_device_busy(dev, VOA_SETTLE_US);
+    ll_sim_device_busy(dev, VOA_SETTLE_US, LL_ACTIVITY_ATTENUATOR);
   s->on[i] = on;
   voa_apply(s, i);
 }
@@ -663,7 +646,7 @@ switch_init(LlSimDevice *dev, gpointer state, GHashTable *options, GError **erro
     }
     s->stuck = (guint) (stuck[0] - '0');
   }
-  return bench_open(dev, options, &s->bench, error);
+  return (s->bench = ll_bench_attach(dev, options, error)) != NULL;
 }
 
 static void
@@ -718,7 +701,7 @@ switch_channel(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString 
     g_string_append_printf(reply, "A,%u", now);
   else if (arg_route(dev, call->args, &channel) && in_range(dev, channel, 1, n)) {
     if (channel != now)
-      ll_sim_device_busy(dev, SWITCH_SETTLE_US);
+      ll_sim_device_busy(dev, SWITCH_SETTLE_US, LL_ACTIVITY_SWITCH);
     if (section != s->stuck)
       ll_bench_switch_set(s->bench, section, channel);
   }

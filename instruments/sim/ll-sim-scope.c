@@ -162,7 +162,7 @@ scope_single(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *r
   a->value[MEAS_TDECQ] = MAX(0.0, v.tdecq_db + ll_bench_noise(s->bench, NOISE_DB));
   ll_bench_unlock(s->bench);
   s->acquired = TRUE;
-  ll_sim_device_busy(dev, ACQUIRE_US);
+  ll_sim_device_busy(dev, ACQUIRE_US, LL_ACTIVITY_SCOPE);
 }
 
 static void
