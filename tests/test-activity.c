@@ -234,14 +234,16 @@ test_module(Fixture *f, gconstpointer data)
   command(evb, "POW ON");
   command_done(evb, "PIN:LPMODE 0");
   ll_clock_sleep(f->clock, 100000); /* past the management init */
-  /* poll every millisecond until Ready */
-  gint64 not_ready = ll_clock_now(f->clock);
+  /* poll every millisecond until Ready: the module's state is read when
+   * the query is executed, at the time it is sent */
+  gint64 not_ready = ll_clock_now(f->clock), asked = not_ready;
   while (module_state(evb) != LL_CMIS_MODULE_READY) {
-    not_ready = ll_clock_now(f->clock);
+    not_ready = asked;
     g_assert_cmpint(not_ready - on, <, 3000000);
     ll_clock_sleep(f->clock, 1000);
+    asked = ll_clock_now(f->clock);
   }
-  gint64 ready = ll_clock_now(f->clock);
+  gint64 ready = asked;
 
   g_autoptr(GArray) log = ll_bench_activity_take(f->bench);
   const LlActivity *init = only(log, LL_ACTIVITY_MODULE_INIT);
