@@ -27,15 +27,20 @@
  * bits 7-4) is the advertised application 1, 3 ConfigRejectedInvalidAppSel
  * otherwise; 0 (undefined) until then and after a reset.
  *
- * Monitor calibration lives in vendor page 80h, per lane, as big-endian
- * IEEE-754 float32 pairs: RX slope/offset at 128 + 8*lane, TX slope/offset
- * at 192 + 8*lane; reported_mW = slope * raw_mW + offset, where raw is what
- * the monitor ADC sees (true power with the unit's gain error). Page 80h can
+ * Monitor calibration lives in vendor page 80h (cmis/ll-cmis-cal.h), per
+ * lane, as big-endian IEEE-754 float32 pairs: RX slope/offset at
+ * 128 + 8 (lane - 1), TX slope/offset at 192 + 8 (lane - 1);
+ * reported_mW = max(0, slope * raw_mW + offset), where raw is what the
+ * monitor ADC sees (true power with the unit's gain error). Page 80h can
  * be written only after the vendor password is entered at bytes 122-125;
  * otherwise writes to it are ignored, as CMIS modules ignore writes to
  * protected areas. The password entry bytes are write-only (CMIS): the
- * module keeps what was entered and they read back as zero. */
+ * module keeps what was entered and they read back as zero. Vendor page 81h
+ * holds each lane's laser power trim (cmis/ll-cmis-cal.h), behind the same
+ * password; the twin's launch power follows it, and it is volatile (0 after
+ * power-on and reset). */
 #include "ll-module-sim.h"
+#include "cmis/ll-cmis-cal.h"
 #include "cmis/ll-cmis.h"
 
 #include <math.h>
@@ -84,23 +89,6 @@ struct _LlModuleSim {
   gchar *label;              /* "module site N" */
   gboolean init_reported;    /* the management init since the last reset was reported */
 };
-
-static void
-put_float(guint8 *p, float v)
-{
-  guint32 u;
-  memcpy(&u, &v, 4);
-  p[0] = (guint8) (u >> 24), p[1] = (guint8) (u >> 16), p[2] = (guint8) (u >> 8), p[3] = (guint8) u;
-}
-
-static float
-get_float(const guint8 *p)
-{
-  guint32 u = (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
-  float v;
-  memcpy(&v, &u, 4);
-  return v;
-}
 
 static void
 build_memory(LlModuleSim *m)
@@ -186,12 +174,11 @@ build_memory(LlModuleSim *m)
     ll_cmis_image_edit_page(img, 0, 0x14);
   }
   guint8 *cal = ll_cmis_image_edit_page(img, 0, LL_MODULE_CAL_PAGE);
-  for (guint i = 0; i < LL_MAX_LANES; i++) {
-    put_float(cal + 8 * i, 1.0f);
-    put_float(cal + 8 * i + 4, 0.0f);
-    put_float(cal + 64 + 8 * i, 1.0f);
-    put_float(cal + 64 + 8 * i + 4, 0.0f);
+  for (guint l = 1; l <= LL_CMIS_CAL_LANES; l++) {
+    ll_cmis_cal_encode(&LL_CMIS_CAL_IDENTITY, cal + ll_cmis_cal_address(LL_CMIS_CAL_RX, l) - 128);
+    ll_cmis_cal_encode(&LL_CMIS_CAL_IDENTITY, cal + ll_cmis_cal_address(LL_CMIS_CAL_TX, l) - 128);
   }
+  ll_cmis_image_edit_page(img, 0, LL_CMIS_CAL_TRIM_PAGE);
   ll_cmis_update_checksums(img);
   if (ll_twin_has(&m->twin, LL_DEFECT_CORRUPT_EEPROM))
     ll_cmis_image_edit_page(img, 0, 0x00)[222 - 128] ^= 0x5A;
@@ -329,6 +316,9 @@ advance(LlModuleSim *m)
     lower[26] = 0x40; /* LowPwrAllowRequestHW */
     lower[126] = lower[127] = 0;
     memset(m->password, 0, sizeof m->password);
+    memset(ll_cmis_image_edit_page(m->img, 0, LL_CMIS_CAL_TRIM_PAGE), 0, LL_CMIS_CAL_LANES);
+    for (guint i = 0; i < LL_MAX_LANES; i++)
+      m->twin.lane[i].tx_trim_db = 0;
     guint8 *p10 = ll_cmis_image_edit_page(m->img, 0, 0x10);
     p10[0] = 0xFF;
     memset(ll_cmis_image_edit_page(m->img, 0, 0x11) + 202 - 128, 0, 4); /* ConfigStatus */
@@ -392,12 +382,15 @@ advance(LlModuleSim *m)
   }
 }
 
+/* What @lane's (0-based) power monitor reports: the ADC's raw reading (the
+ * true power with the unit's gain error) through the page 80h coefficients. */
 static double
-reported_mw(const guint8 *cal, double true_mw, double error_db, double noise_db)
+reported_mw(const guint8 *cal, LlCmisCalMonitor monitor, guint lane, double true_mw,
+            double error_db, double noise_db)
 {
-  double raw = true_mw * pow(10.0, (error_db + noise_db) / 10.0);
-  double v = get_float(cal) * raw + get_float(cal + 4);
-  return MAX(0.0, v);
+  LlCmisCalCoeffs c;
+  ll_cmis_cal_decode(cal + ll_cmis_cal_address(monitor, lane + 1) - 128, &c);
+  return ll_cmis_cal_apply(&c, true_mw * pow(10.0, (error_db + noise_db) / 10.0));
 }
 
 /* Rewrites the volatile memory from the state and the physics. */
@@ -438,8 +431,11 @@ refresh(LlModuleSim *m)
     double bias = emitting ? ll_twin_bias_ma(t, i, m->case_c) : 0;
     double rx_mw = m->state == LL_CMIS_MODULE_READY ? ll_dbm_to_mw(m->rx_input[i].avg_dbm) : 0;
     double noise = 0.04 * (g_rand_double(m->rand) - 0.5);
-    ll_cmis_set_lane_monitors(m->img, i + 1, reported_mw(cal + 64 + 8 * i, tx_mw, t->lane[i].txmon_error_db, noise),
-                              bias, reported_mw(cal + 8 * i, rx_mw, t->lane[i].rxmon_error_db, noise), &err);
+    ll_cmis_set_lane_monitors(m->img, i + 1,
+                              reported_mw(cal, LL_CMIS_CAL_TX, i, tx_mw, t->lane[i].txmon_error_db, noise),
+                              bias,
+                              reported_mw(cal, LL_CMIS_CAL_RX, i, rx_mw, t->lane[i].rxmon_error_db, noise),
+                              &err);
     gboolean active = m->dp_state[i] == LL_CMIS_DP_ACTIVATED;
     if (rx_mw < 1e-4)
       rx_los |= 1u << i;
@@ -606,6 +602,10 @@ writable(LlModuleSim *m, guint page, guint a)
     return m->twin.product->diag_pages && a >= 144 && a <= 183;
   case 0x14:
     return m->twin.product->diag_pages && a == 128;
+  case LL_CMIS_CAL_TRIM_PAGE:
+    if (a >= ll_cmis_cal_trim_address(1) + m->twin.product->lanes)
+      return FALSE;
+    G_GNUC_FALLTHROUGH; /* behind the password, like the coefficients */
   case LL_MODULE_CAL_PAGE: {
     guint32 pw = (guint32) m->password[0] << 24 | (guint32) m->password[1] << 16 |
                  (guint32) m->password[2] << 8 | m->password[3];
@@ -622,7 +622,7 @@ ll_module_sim_twi_write(LlModuleSim *m, guint8 address, guint8 offset, const gui
   if (!acks(m, address))
     return FALSE;
   guint8 *lower = ll_cmis_image_edit_lower(m->img);
-  gboolean dp_init = FALSE;
+  gboolean dp_init = FALSE, trim = FALSE;
   for (gsize i = 0; i < len; i++) {
     guint a = (offset + i) & 0xFF;
     guint bank = lower[126], page = lower[127];
@@ -635,9 +635,16 @@ ll_module_sim_twi_write(LlModuleSim *m, guint8 address, guint8 offset, const gui
     else
       ll_cmis_image_edit_page(m->img, page >= 0x10 ? bank : 0, page)[a - 128] = data[i];
     dp_init |= a == 143 && page == 0x10 && bank == 0;
+    trim |= page == LL_CMIS_CAL_TRIM_PAGE && a >= 128;
   }
   if (dp_init)
     apply_dp_init(m);
+  if (trim) {
+    const guint8 *p81 = ll_cmis_image_get_page(m->img, 0, LL_CMIS_CAL_TRIM_PAGE);
+    for (guint l = 1; l <= m->twin.product->lanes; l++)
+      m->twin.lane[l - 1].tx_trim_db =
+        ll_cmis_cal_trim_effective(ll_cmis_cal_trim_decode(p81[ll_cmis_cal_trim_address(l) - 128]));
+  }
   advance(m);
   return TRUE;
 }

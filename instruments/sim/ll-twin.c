@@ -7,7 +7,9 @@
  * 2.4e-4 at the unit's sensitivity. Temperature moves, away from 25 C, launch
  * power (-0.005 dB/C: the laser's power control holds it), extinction ratio
  * (-0.005 dB/C), TDECQ (+0.006 dB/C), sensitivity (+0.01 dB/C) and bias
- * (+0.5 %/C: what the power control spends to hold the power). */
+ * (+0.5 %/C: what the power control spends to hold the power). A laser
+ * power trim (vendor page 81h) moves the launch power by its dB and the bias
+ * in proportion. */
 #include "ll-twin.h"
 #include "ll-sim-device.h"
 
@@ -205,7 +207,7 @@ ll_twin_tx_power_dbm(const LlTwin *t, guint lane, double case_c)
 {
   if (lane >= t->product->lanes || t->lane[lane].dead)
     return -INFINITY;
-  return t->lane[lane].tx_power_dbm - 0.005 * (case_c - 25.0);
+  return t->lane[lane].tx_power_dbm + t->lane[lane].tx_trim_db - 0.005 * (case_c - 25.0);
 }
 
 double
@@ -231,7 +233,9 @@ ll_twin_bias_ma(const LlTwin *t, guint lane, double case_c)
 {
   if (t->lane[lane].dead)
     return 0.0;
-  return t->lane[lane].bias_ma * (1 + 0.005 * (case_c - 25.0));
+  /* the power control spends bias in proportion to the power trimmed */
+  return t->lane[lane].bias_ma * pow(10.0, t->lane[lane].tx_trim_db / 10.0) *
+         (1 + 0.005 * (case_c - 25.0));
 }
 
 double

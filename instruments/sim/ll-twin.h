@@ -46,6 +46,10 @@ typedef struct {
   double txmon_error_db; /* TX power monitor reads true + this (before calibration) */
   double rxmon_error_db; /* RX power monitor reads true + this */
   gboolean dead;
+  /* operating point: the laser power trim the host set (vendor page 81h,
+   * ll-cmis-cal.h), dB, already limited to what the laser follows; 0 after
+   * power-on and reset */
+  double tx_trim_db;
 } LlTwinLane;
 
 typedef struct {
@@ -68,8 +72,8 @@ void ll_twin_init(LlTwin *twin, const LlProduct *product, const char *serial, gu
 
 gboolean ll_twin_has(const LlTwin *twin, LlDefect d);
 
-/* Average launch power of @lane (0-based) at case temperature @case_c, dBm;
- * -INFINITY for a dead lane or a lane whose transmitter is disabled. */
+/* Average launch power of @lane (0-based) at case temperature @case_c, dBm,
+ * with the lane's laser power trim; -INFINITY for a dead lane. */
 double ll_twin_tx_power_dbm(const LlTwin *twin, guint lane, double case_c);
 double ll_twin_er_db(const LlTwin *twin, guint lane, double case_c);
 /* OMA (outer) from average power and extinction ratio, dBm. */
