@@ -13,6 +13,7 @@ static const LlAction *const *const tables[] = {
   ll_actions_tx,
   ll_actions_rx,
   ll_actions_ddm,
+  ll_actions_cal,
 };
 
 static GPtrArray *
