@@ -33,6 +33,8 @@ test-sanitize: deps
 bench: build
 	$(BUILD)/bench/bench-engine
 	@echo
+	$(BUILD)/bench/bench-final-test
+	@echo
 	$(BUILD)/bench/bench-sites
 
 clean:
