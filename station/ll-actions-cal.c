@@ -24,8 +24,10 @@
  * reading of 0 or at the monitor's full scale is left out of the fit.
  *
  * What the module does wrong is a measurement: a password it does not take
- * (the coefficients read back unchanged: *_monitor_written = false, and
- * nothing more is done), a monitor that cannot be fitted (*_monitor_fit_ok
+ * (a write of coefficients or trim reads back otherwise: *_monitor_written
+ * = false, the calibration stops and the lane keeps its coefficients; slope
+ * 1 over slope 1 cannot tell, so this shows at the first write that changes
+ * something), a monitor that cannot be fitted (*_monitor_fit_ok
  * = false: its coefficients are put back as they were), a monitor that
  * stays off after calibration (the verification error). An instrument or
  * EVB that fails is a station fault; a lane then left at slope 1 gets its
@@ -93,6 +95,7 @@ typedef struct {
   LlCmisAdvertising adv;
   LlCmisCalCoeffs original;
   gboolean at_identity; /* the lane reports raw readings: put original back after a fault */
+  gboolean written_reported;
   double raw_mw[MAX_LEVELS];
   double ref_dbm[MAX_LEVELS];
 } Cal;
@@ -165,45 +168,38 @@ worst(const double *v, guint n)
   return w;
 }
 
-/* Writes @coeffs. *@taken is FALSE when the module does not take them
- * (reported: written = false, the driver's reason in a note); any other
- * failure is a station fault. */
-static gboolean
-cal_write(Cal *c, const LlCmisCalCoeffs *coeffs, gboolean *taken, GError **error)
-{
-  g_autoptr(GError) err = NULL;
-  *taken = ll_module_cal_write(c->evb, c->password, c->monitor, c->lane, coeffs, &err);
-  if (*taken)
-    return TRUE;
-  if (!g_error_matches(err, LL_MODULE_ERROR, LL_MODULE_ERROR_REJECTED)) {
-    g_propagate_error(error, g_steal_pointer(&err));
-    return FALSE;
-  }
-  ll_action_note(c->ctx, "%s", err->message);
-  ll_action_measure_boolean(c->ctx, c->names->written, FALSE);
-  return TRUE;
-}
-
 /* Keeps the lane's coefficients and writes slope 1, offset 0 so the
- * monitor reports its raw reading; *@taken as cal_write(). */
+ * monitor reports its raw reading. */
 static gboolean
-cal_reset(Cal *c, gboolean *taken, GError **error)
+cal_reset(Cal *c, GError **error)
 {
   if (!ll_module_cal_read(c->evb, c->monitor, c->lane, &c->original, error) ||
-      !cal_write(c, &LL_CMIS_CAL_IDENTITY, taken, error))
+      !ll_module_cal_write(c->evb, c->password, c->monitor, c->lane, &LL_CMIS_CAL_IDENTITY, error))
     return FALSE;
-  c->at_identity = *taken;
+  c->at_identity = TRUE;
   return TRUE;
 }
 
-/* After a fault: a lane left reporting raw readings gets its earlier
- * coefficients back. Best effort. */
-static void
-cal_restore(Cal *c)
+/* Ends a calibration that stopped with @err: a lane left reporting raw
+ * readings gets its earlier coefficients back (best effort). A module that
+ * did not take a write (LL_MODULE_ERROR_REJECTED: a wrong password) is the
+ * module's matter: reported as written = false, and TRUE is returned; any
+ * other error is a station fault, passed on in @error. */
+static gboolean
+cal_stopped(Cal *c, GError *err, GError **error)
 {
   if (c->at_identity &&
       ll_module_cal_write(c->evb, c->password, c->monitor, c->lane, &c->original, NULL))
     c->at_identity = FALSE;
+  if (!g_error_matches(err, LL_MODULE_ERROR, LL_MODULE_ERROR_REJECTED)) {
+    g_propagate_error(error, err);
+    return FALSE;
+  }
+  ll_action_note(c->ctx, "%s", err->message);
+  if (!c->written_reported)
+    ll_action_measure_boolean(c->ctx, c->names->written, FALSE);
+  g_error_free(err);
+  return TRUE;
 }
 
 /* Records level @k: the raw reading against the reference (@verify FALSE),
@@ -264,12 +260,11 @@ cal_fit_and_write(Cal *c, gboolean *written, GError **error)
   ll_action_measure(ctx, n->slope, fit.slope, LL_UNIT_RATIO);
   ll_action_measure(ctx, n->offset, fit.offset_mw, LL_UNIT_MW);
   ll_action_measure(ctx, n->fit_residual, worst(after, c->levels), LL_UNIT_DB);
-  if (!cal_write(c, &fit, written, error))
+  if (!ll_module_cal_write(c->evb, c->password, c->monitor, c->lane, &fit, error))
     return FALSE;
-  if (*written) {
-    c->at_identity = FALSE;
-    ll_action_measure_boolean(ctx, n->written, TRUE);
-  }
+  c->at_identity = FALSE;
+  c->written_reported = *written = TRUE;
+  ll_action_measure_boolean(ctx, n->written, TRUE);
   return TRUE;
 }
 
@@ -324,23 +319,21 @@ calibrate_rx(LlActionContext *ctx, GError **error)
   Cal c;
   LlRxLight light = { 0 };
   LlOpticalSwitch *sw = NULL;
-  gboolean present = FALSE, taken = FALSE, written = FALSE;
+  gboolean present = FALSE, written = FALSE;
+  GError *err = NULL;
   if (!check_range("rx_power_max", ll_action_param_number(ctx, "rx_power_max"), "rx_power_min",
                    ll_action_param_number(ctx, "rx_power_min"), "dBm", error) ||
       !cal_begin(ctx, &c, LL_CMIS_CAL_RX, &present, error))
     return FALSE;
   if (!present)
     return TRUE;
-  gboolean ok = (sw = ll_actions_need_switch(ctx, error)) &&
-                ll_actions_rx_light_begin(ctx, &light, error) &&
-                ll_optical_switch_select(sw, 2, ll_actions_lane_channel(ctx, c.lane), error) &&
-                cal_reset(&c, &taken, error);
-  /* a module that does not take the password is left as it was */
-  ok = ok && (!taken || (rx_sweep(&c, &light, FALSE, error) &&
-                         cal_fit_and_write(&c, &written, error) &&
-                         (!written || rx_sweep(&c, &light, TRUE, error))));
-  if (!ok) {
-    cal_restore(&c);
+  gboolean ok = (sw = ll_actions_need_switch(ctx, &err)) &&
+                ll_actions_rx_light_begin(ctx, &light, &err) &&
+                ll_optical_switch_select(sw, 2, ll_actions_lane_channel(ctx, c.lane), &err) &&
+                cal_reset(&c, &err) && rx_sweep(&c, &light, FALSE, &err) &&
+                cal_fit_and_write(&c, &written, &err) &&
+                (!written || rx_sweep(&c, &light, TRUE, &err));
+  if (!ok && !cal_stopped(&c, err, error)) {
     ll_actions_rx_light_end(&light, NULL);
     return FALSE;
   }
@@ -442,29 +435,24 @@ calibrate_tx(LlActionContext *ctx, GError **error)
     .path_offset_db = ll_action_param_number(ctx, "tx_path_offset"),
   };
   LlOpticalSwitch *sw = NULL;
-  gboolean present = FALSE, taken = FALSE, written = FALSE;
+  gboolean present = FALSE, written = FALSE;
+  GError *err = NULL;
   if (!check_range("trim_max", ll_action_param_number(ctx, "trim_max"), "trim_min",
                    ll_action_param_number(ctx, "trim_min"), "dB", error) ||
       !cal_begin(ctx, &c, LL_CMIS_CAL_TX, &present, error))
     return FALSE;
   if (!present)
     return TRUE;
-  gboolean ok = (sw = ll_actions_need_switch(ctx, error)) &&
-                (tx.pm = ll_actions_need_power_meter(ctx, error)) &&
-                ll_optical_switch_select(sw, 1, ll_actions_lane_channel(ctx, c.lane), error) &&
-                ll_module_cal_read_trim(c.evb, c.lane, &tx.original_trim_db, error) &&
-                cal_reset(&c, &taken, error);
-  /* a module that does not take the password is left as it was */
-  ok = ok && (!taken || (tx_sweep(&c, &tx, FALSE, error) &&
-                         cal_fit_and_write(&c, &written, error) &&
-                         (!written || tx_sweep(&c, &tx, TRUE, error))));
-  if (!ok) {
-    if (tx.trimmed)
-      ll_module_cal_write_trim(c.evb, c.password, c.lane, tx.original_trim_db, NULL);
-    cal_restore(&c);
-    return FALSE;
-  }
-  return TRUE;
+  gboolean ok = (sw = ll_actions_need_switch(ctx, &err)) &&
+                (tx.pm = ll_actions_need_power_meter(ctx, &err)) &&
+                ll_optical_switch_select(sw, 1, ll_actions_lane_channel(ctx, c.lane), &err) &&
+                ll_module_cal_read_trim(c.evb, c.lane, &tx.original_trim_db, &err) &&
+                cal_reset(&c, &err) && tx_sweep(&c, &tx, FALSE, &err) &&
+                cal_fit_and_write(&c, &written, &err) &&
+                (!written || tx_sweep(&c, &tx, TRUE, &err));
+  if (!ok && tx.trimmed)
+    ll_module_cal_write_trim(c.evb, c.password, c.lane, tx.original_trim_db, NULL);
+  return ok || cal_stopped(&c, err, error);
 }
 
 /* The transmitters' path: switch section 1 and its meter channel. */

@@ -580,6 +580,14 @@ ll_bench_port_power_dbm(LlBench *b, LlBenchPort port)
 }
 
 double
+ll_bench_rx_power_dbm(LlBench *b, guint site, guint lane)
+{
+  if (site < 1 || site > b->cfg.sites || lane < 1 || lane > LL_MAX_LANES)
+    return -INFINITY;
+  return rx_input_dbm(b, site, lane - 1);
+}
+
+double
 ll_bench_port_wavelength_nm(LlBench *b, LlBenchPort port)
 {
   if (port == LL_BENCH_PORT_RX)

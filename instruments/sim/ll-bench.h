@@ -174,6 +174,10 @@ gboolean ll_bench_voa_enabled(LlBench *bench);
 
 /* True optical power at a meter port, dBm (-INFINITY when dark). */
 double ll_bench_port_power_dbm(LlBench *bench, LlBenchPort port);
+/* True average power at the receiver of @site's @lane (both 1-based), dBm:
+ * the reference light when switch section 2 selects that lane, else
+ * -INFINITY. What a calibrated RX power monitor must read. */
+double ll_bench_rx_power_dbm(LlBench *bench, guint site, guint lane);
 /* The wavelength of the light at a port, nm (0 when dark). */
 double ll_bench_port_wavelength_nm(LlBench *bench, LlBenchPort port);
 
