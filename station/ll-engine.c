@@ -41,6 +41,8 @@ struct _LlActionContext {
   LlStepResult *result;
 };
 
+G_DEFINE_QUARK(ll-engine-error-quark, ll_engine_error)
+
 /* ---- names and results ---- */
 
 const char *
@@ -414,8 +416,7 @@ typedef struct {
 
 typedef struct {
   const LlStep *step;
-  guint lane;    /* 0: a module-wide call */
-  gboolean done; /* ran or skipped */
+  guint lane; /* 0: a module-wide call */
 } Call;
 
 static void
@@ -460,17 +461,45 @@ call_leases(Run *r, const LlStep *step, const LlAction *action, LlActionContext 
   return TRUE;
 }
 
-/* Whether a call of @step for @lane could have its instruments now. */
-static gboolean
-call_free(Run *r, const LlStep *step, guint lane)
+/* On even sites, each run of any_order steps starts at its middle step and
+ * wraps around: with two sites started together, one measures the
+ * transmitters while the other measures the receivers, instead of both
+ * queueing for the same path. The order is fixed per site, never chosen
+ * by timing, so a unit's record does not depend on how the threads ran. */
+static void
+rotate_any_order(GArray *calls, guint site)
 {
-  const LlAction *action = ll_actions_lookup(step->action);
-  LlActionContext ctx = { .engine = r->engine, .run = r->run, .step = step, .lane = lane,
-                          .lanes = lane ? 1u << (lane - 1) : step_lanes(r->engine, step) };
-  LlLease leases[16];
-  guint n;
-  return action && call_leases(r, step, action, &ctx, leases, &n, NULL) &&
-         ll_station_lease_free(r->engine->station, leases, n);
+  if (site % 2)
+    return;
+  for (guint i = 0; i < calls->len;) {
+    Call *c = &g_array_index(calls, Call, i);
+    if (!c->step->any_order) {
+      i++;
+      continue;
+    }
+    guint end = i, steps = 0;
+    const LlStep *last = NULL;
+    for (; end < calls->len && g_array_index(calls, Call, end).step->any_order; end++)
+      if (g_array_index(calls, Call, end).step != last) {
+        last = g_array_index(calls, Call, end).step;
+        steps++;
+      }
+    /* the first call of the run's middle step */
+    guint mid = i, seen = 0;
+    for (last = NULL; mid < end; mid++) {
+      const LlStep *st = g_array_index(calls, Call, mid).step;
+      if (st != last && seen++ == steps / 2)
+        break;
+      last = st;
+    }
+    if (mid > i && mid < end) {
+      guint n = end - i, k = mid - i;
+      g_autofree Call *tmp = g_memdup2(c, sizeof(Call) * n);
+      for (guint j = 0; j < n; j++)
+        c[j] = tmp[(j + k) % n];
+    }
+    i = end;
+  }
 }
 
 /* One call of @step (for @lane, 0 when module-wide). */
@@ -551,6 +580,53 @@ run_call(Run *r, const LlStep *step, guint lane)
   return res;
 }
 
+gboolean
+ll_engine_check_calibration(LlEngine *e, guint site, const GDate *today, GError **error)
+{
+  GDate now;
+  if (!today) {
+    g_autoptr(GDateTime) utc = g_date_time_new_now_utc();
+    g_date_set_dmy(&now, (GDateDay) g_date_time_get_day_of_month(utc),
+                   (GDateMonth) g_date_time_get_month(utc), (GDateYear) g_date_time_get_year(utc));
+    today = &now;
+  }
+  g_autoptr(GPtrArray) expired = g_ptr_array_new(); /* of LlInstrument*, once each */
+  LlRunResult scratch = { .site = site };
+  Run r = { .engine = e, .run = &scratch };
+  for (guint i = 0; i < e->seq->steps->len; i++) {
+    const LlStep *step = e->seq->steps->pdata[i];
+    const LlAction *action = ll_actions_lookup(step->action);
+    LlActionContext ctx = { .engine = e, .run = &scratch, .step = step,
+                            .lanes = step_lanes(e, step) };
+    LlLease leases[16];
+    guint n = 0;
+    if (!action || !call_leases(&r, step, action, &ctx, leases, &n, NULL))
+      continue; /* the run itself reports a role with no instrument */
+    for (guint k = 0; k < n; k++) {
+      const LlInstrumentConfig *ic = ll_instrument_config(leases[k].instrument);
+      if (g_date_valid(&ic->cal_due) && g_date_compare(today, &ic->cal_due) > 0 &&
+          !g_ptr_array_find(expired, leases[k].instrument, NULL))
+        g_ptr_array_add(expired, leases[k].instrument);
+    }
+  }
+  if (!expired->len)
+    return TRUE;
+  g_autoptr(GString) msg = g_string_new(NULL);
+  for (guint i = 0; i < expired->len; i++) {
+    const LlInstrumentConfig *ic = ll_instrument_config(expired->pdata[i]);
+    char due[16];
+    g_date_strftime(due, sizeof due, "%Y-%m-%d", &ic->cal_due);
+    g_string_append_printf(msg, "%s%s '%s' was due for calibration on %s%s%s%s", i ? "; " : "",
+                           ll_instrument_class_name(ic->klass), ic->name, due,
+                           ic->cal_cert ? " (certificate " : "", ic->cal_cert ? ic->cal_cert : "",
+                           ic->cal_cert ? ")" : "");
+  }
+  g_set_error(error, LL_ENGINE_ERROR, LL_ENGINE_ERROR_CALIBRATION,
+              "%s: have it calibrated, then update cal-due and cal-cert in %s", msg->str,
+              ll_station_config(e->station)->path);
+  return FALSE;
+}
+
 LlRunResult *
 ll_engine_run(LlEngine *e, guint site, const char *serial, GCancellable *cancel)
 {
@@ -574,9 +650,16 @@ ll_engine_run(LlEngine *e, guint site, const char *serial, GCancellable *cancel)
   }
   emit_simple(&r, LL_EVENT_RUN_STARTED, NULL, 0, NULL);
 
-  gboolean stop = FALSE, error = FALSE, aborted = FALSE;
+  gboolean stop = FALSE, error = FALSE, aborted = FALSE, refused = FALSE;
+  g_autoptr(GError) cal_err = NULL;
+  if (!ll_engine_check_calibration(e, site, NULL, &cal_err)) {
+    /* nothing is touched, not even cleanup: no number may come from an
+     * instrument past its calibration */
+    refused = error = stop = TRUE;
+    run->message = g_strdup(cal_err->message);
+  }
   g_autoptr(GArray) failed_bins = g_array_new(FALSE, FALSE, sizeof(guint));
-  /* every call in sequence order: (step, lane) */
+  /* every call in the order this site runs them: (step, lane) */
   g_autoptr(GArray) calls = g_array_new(FALSE, FALSE, sizeof(Call));
   for (guint i = 0; i < e->seq->steps->len; i++) {
     const LlStep *step = e->seq->steps->pdata[i];
@@ -584,34 +667,18 @@ ll_engine_run(LlEngine *e, guint site, const char *serial, GCancellable *cancel)
     guint32 lanes = per_lane_calls ? step_lanes(e, step) : 1;
     for (guint lane = per_lane_calls ? 1 : 0; lane <= (per_lane_calls ? 32u : 0u); lane++)
       if (!per_lane_calls || ((lanes >> (lane - 1)) & 1)) {
-        Call c = { step, lane, FALSE };
+        Call c = { step, lane };
         g_array_append_val(calls, c);
       }
   }
+  rotate_any_order(calls, site);
   for (guint i = 0; i < calls->len; i++) {
-    Call *first = &g_array_index(calls, Call, i);
-    if (first->done)
-      continue;
+    const Call *call = &g_array_index(calls, Call, i);
     aborted |= cancel && g_cancellable_is_cancelled(cancel);
-    /* among the any_order calls from here on, the first whose instruments
-     * are free now: another site may be using those of the next in order */
-    Call *call = first;
-    for (guint j = i; first->step->any_order && !stop && !aborted && j < calls->len; j++) {
-      Call *c = &g_array_index(calls, Call, j);
-      if (!c->step->any_order)
-        break;
-      if (!c->done && call_free(&r, c->step, c->lane)) {
-        call = c;
-        break;
-      }
-    }
-    call->done = TRUE;
-    if (call != first)
-      i--; /* the first in order is still to run */
     const LlStep *step = call->step;
     guint lane = call->lane;
     LlStepResult *res;
-    if (step->group != LL_GROUP_CLEANUP && (stop || aborted)) {
+    if (refused || (step->group != LL_GROUP_CLEANUP && (stop || aborted))) {
       res = new_step_result(step, lane);
       res->verdict = LL_STEP_SKIPPED;
       r.done++;

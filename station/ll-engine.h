@@ -123,9 +123,26 @@ void ll_engine_add_listener(LlEngine *engine, LlEventFunc func, gpointer user_da
 /* The temperature corner limits are looked up for (default room). */
 void ll_engine_set_corner(LlEngine *engine, const LlCorner *corner);
 
+#define LL_ENGINE_ERROR (ll_engine_error_quark())
+GQuark ll_engine_error_quark(void);
+
+typedef enum {
+  LL_ENGINE_ERROR_CALIBRATION, /* an instrument the run needs is past its calibration due date */
+} LlEngineError;
+
+/* Checks that every instrument the sequence's steps use on @site (each
+ * step's roles as the engine resolves them, the site's EVB included) is
+ * within its calibration on @today (NULL: today, UTC): FALSE with @error
+ * (LL_ENGINE_ERROR_CALIBRATION) naming each instrument past its cal-due
+ * date, the date and what to do. Instruments with no due date (an EVB, a
+ * switch) are not checked. ll_engine_run() makes the same check first and
+ * runs nothing when it fails (ERROR); a station refuses the run before
+ * that. */
+gboolean ll_engine_check_calibration(LlEngine *engine, guint site, const GDate *today, GError **error);
+
 /* Runs one unit, @serial, in @site on the calling thread. @cancel (may be
  * NULL) aborts it: cleanup still runs. Never fails: every fault is an
- * outcome. */
+ * outcome (an instrument past its calibration is an ERROR before any step). */
 LlRunResult *ll_engine_run(LlEngine *engine, guint site, const char *serial, GCancellable *cancel);
 
 /* Runs @n units at once, unit i in sites[i] with serials[i], one thread per

@@ -285,11 +285,16 @@ gboolean
 ll_station_lease(LlStation *s, const LlLease *leases, guint n, GError **error)
 {
   LlClock *clock = ll_station_get_clock(s);
-  /* waiting for another site is not work: let virtual time move meanwhile */
-  gboolean took_part = ll_clock_virtual_leave(clock);
+  gboolean took_part = FALSE;
   g_mutex_lock(&s->lease_lock);
   Request req = { leases, n };
   if (!lease_grantable(leases, n) || older_request_first(s, NULL, &req)) {
+    /* waiting for another site is not work: let virtual time move
+     * meanwhile (only when this call must wait: leaving virtual time lets
+     * it jump ahead to the other sites' next wake) */
+    g_mutex_unlock(&s->lease_lock);
+    took_part = ll_clock_virtual_leave(clock);
+    g_mutex_lock(&s->lease_lock);
     g_queue_push_tail(&s->waiting, &req);
     while (!lease_grantable(leases, n) || older_request_first(s, &req, &req))
       g_cond_wait(&s->lease_cond, &s->lease_lock);

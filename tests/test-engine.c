@@ -267,6 +267,44 @@ test_step_timeout(void)
   fixture_teardown(&f, NULL);
 }
 
+/* An instrument past its calibration due date: the run is an ERROR that
+ * names it and the date, and no step touches anything (the module is never
+ * powered). Before the date the same station passes the check. */
+static void
+test_expired_calibration(void)
+{
+  Fixture f = { 0 };
+  setup_with(&f, "resource = sim:evb?bench=engine&site=1",
+             "resource = sim:evb?bench=engine&site=1\ncal-due = 2020-01-31\ncal-cert = EVB-CAL-7");
+  ll_bench_insert(ll_station_bench(f.station), 1, "LL26E0010");
+  GDate before;
+  g_date_set_dmy(&before, 31, G_DATE_JANUARY, 2020);
+  g_autoptr(GError) err = NULL;
+  g_assert_true(ll_engine_check_calibration(f.engine, 1, &before, &err));
+  g_date_add_days(&before, 1);
+  g_assert_false(ll_engine_check_calibration(f.engine, 1, &before, &err));
+  g_assert_error(err, LL_ENGINE_ERROR, LL_ENGINE_ERROR_CALIBRATION);
+  /* site 2 has its own EVB, within calibration */
+  g_assert_true(ll_engine_check_calibration(f.engine, 2, &before, NULL));
+
+  g_autoptr(LlRunResult) r = ll_engine_run(f.engine, 1, "LL26E0010", NULL);
+  g_assert_cmpint(r->outcome, ==, LL_OUTCOME_ERROR);
+  g_assert_null(r->bin);
+  g_assert_nonnull(strstr(r->message, "evb 'evb1' was due for calibration on 2020-01-31 "
+                                      "(certificate EVB-CAL-7)"));
+  g_assert_cmpuint(r->measurements->len, ==, 0);
+  for (guint i = 0; i < r->steps->len; i++)
+    g_assert_cmpint(((LlStepResult *) r->steps->pdata[i])->verdict, ==, LL_STEP_SKIPPED);
+  /* the EVB was never even opened, and the module's supply stayed off */
+  g_assert_null(ll_instrument_idn(ll_station_instrument(f.station, "evb1")));
+  LlBench *b = ll_station_bench(f.station);
+  ll_bench_lock(b);
+  g_assert_false(ll_bench_fixture_outputs(b, 1)->power);
+  ll_bench_unlock(b);
+  g_assert_cmpfloat(module_current(&f, 1), ==, 0.0);
+  fixture_teardown(&f, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -280,5 +318,6 @@ main(int argc, char **argv)
   g_test_add_func("/engine/corrupt-eeprom", test_corrupt_eeprom);
   g_test_add_func("/engine/instrument-fault", test_instrument_fault_is_error);
   g_test_add_func("/engine/step-timeout", test_step_timeout);
+  g_test_add_func("/engine/expired-calibration", test_expired_calibration);
   return g_test_run();
 }
