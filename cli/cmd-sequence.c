@@ -1,12 +1,38 @@
 /* cmd-sequence.c: `lightline sequence validate FILE...` and `lightline
  * sequence actions`. Validation checks each sequence with the limits tables
- * it names against the station's action catalog and prints every problem
- * as FILE:LINE:COL: error: message with a hint; exit status 2 on any error. */
+ * it names against the station's action catalog (a limits table given on
+ * its own is checked as a table) and prints every problem as
+ * FILE:LINE:COL: error: message with a hint; exit status 2 on any error. */
 #include "ll-action.h"
 #include "ll-cli.h"
+#include "ll-limits.h"
 #include "ll-sequence.h"
 
 #include <stdio.h>
+#include <string.h>
+
+/* Whether @path is a limits table: its top level opens with a `limits:`
+ * mapping (a sequence names its tables with `limits: FILE` instead). */
+static gboolean
+is_limits_file(const char *path)
+{
+  g_autofree gchar *text = NULL;
+  if (!g_file_get_contents(path, &text, NULL, NULL))
+    return FALSE;
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  for (guint i = 0; lines[i]; i++) {
+    const char *l = lines[i];
+    if (g_str_has_prefix(l, "sequence:"))
+      return FALSE;
+    if (g_str_has_prefix(l, "limits:")) {
+      const char *rest = l + strlen("limits:");
+      while (*rest == ' ' || *rest == '\t' || *rest == '\r')
+        rest++;
+      return *rest == '\0' || *rest == '#';
+    }
+  }
+  return FALSE;
+}
 
 static int
 cmd_validate(int argc, char **argv)
@@ -26,6 +52,24 @@ cmd_validate(int argc, char **argv)
   guint errors = 0, warnings = 0;
   for (int i = 1; i < argc; i++) {
     g_autoptr(LlDiagList) diags = ll_diag_list_new();
+    if (is_limits_file(argv[i])) {
+      g_autoptr(GError) err = NULL;
+      LlLimitsTable *table = ll_limits_load(argv[i], diags, &err);
+      if (ll_diag_list_length(diags)) {
+        g_autofree gchar *text = ll_diag_list_format(diags);
+        fprintf(stderr, "%s\n", text);
+      } else if (err) {
+        fprintf(stderr, "%s\n", err->message);
+        errors++;
+      }
+      errors += ll_diag_list_count(diags, LL_DIAG_ERROR);
+      warnings += ll_diag_list_count(diags, LL_DIAG_WARNING);
+      if (table && !quiet)
+        printf("%s: ok (limits table %s %s, %u entries)\n", argv[i], table->id, table->version,
+               table->entries->len);
+      g_clear_pointer(&table, ll_limits_table_free);
+      continue;
+    }
     g_autoptr(LlSequence) seq = NULL;
     g_autoptr(GPtrArray) tables = NULL;
     gboolean ok = ll_sequence_check_file(argv[i], ll_actions_catalog(), diags, &seq, &tables);

@@ -63,6 +63,22 @@ test_validate(void)
   g_assert_true(g_file_get_contents(limits_src, &limits_text, NULL, NULL));
   g_assert_true(g_file_set_contents(limits_dst, limits_text, -1, NULL));
   g_assert_true(g_file_set_contents(bad_path, bad->str, -1, NULL));
+  /* a limits table given on its own is checked as a table */
+  const char *table[] = { "sequence", "validate", limits_dst, NULL };
+  g_auto(LlTestRun) t = { 0 };
+  ll_test_run(&t, table);
+  g_assert_cmpint(t.status, ==, 0);
+  g_assert_nonnull(strstr(t.out, "ok (limits table "));
+  g_autoptr(GString) bad_table = g_string_new(limits_text);
+  g_assert_cmpuint(g_string_replace(bad_table, "kind:", "knd:", 1), ==, 1);
+  g_assert_true(g_file_set_contents(limits_dst, bad_table->str, -1, NULL));
+  g_auto(LlTestRun) tb = { 0 };
+  ll_test_run(&tb, table);
+  g_assert_cmpint(tb.status, ==, 2);
+  g_autofree gchar *table_err = g_strdup_printf("%s:", limits_dst);
+  g_assert_nonnull(strstr(tb.err, table_err));
+  g_assert_nonnull(strstr(tb.err, "error: "));
+  g_assert_true(g_file_set_contents(limits_dst, limits_text, -1, NULL));
   const char *args[] = { "sequence", "validate", bad_path, NULL };
   g_auto(LlTestRun) b = { 0 };
   ll_test_run(&b, args);
