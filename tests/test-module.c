@@ -219,8 +219,8 @@ test_flags_survive_power_up(Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) err = NULL;
   Excursion x = { f->bench, f->clock, ll_clock_now(f->clock) };
-  GThread *t = g_thread_new("excursion", excursion, &x);
-  ll_clock_virtual_join_thread(f->clock, t); /* its sleeps hold time as ours do */
+  /* it takes part from its start: its sleeps hold time as ours do */
+  GThread *t = ll_clock_virtual_thread_new(f->clock, "excursion", excursion, &x);
   g_assert_true(ll_module_power_up(f->evb, f->clock, &err));
   g_assert_no_error(err);
   g_assert_cmpint(ll_clock_now(f->clock) - x.t0, >, 1000000); /* Ready after the excursion */
