@@ -1,13 +1,15 @@
 /* cmd-run.c: `lightline run` (one unit on a station) and `lightline demo`
- * (a simulated shift). Live progress on a terminal (a bar and the step in
- * flight), plain lines otherwise; Ctrl-C aborts cleanly, cleanup included.
- * Exit status of run: 0 PASS, 1 FAIL, 3 ERROR or ABORTED, 2 bad usage or
- * input. */
+ * (a simulated shift), both through a test session (ll-test-session.h), so
+ * every run is recorded in the station's results store. Live progress on a
+ * terminal (a bar and the step in flight), plain lines otherwise; Ctrl-C
+ * aborts cleanly, cleanup included. Exit status of run: 0 PASS, 1 FAIL,
+ * 3 ERROR or ABORTED, 2 bad usage or input, 4 refused (retest limit). */
 #include "ll-cli.h"
-#include "ll-engine.h"
 #include "ll-station-demo.h"
+#include "ll-test-session.h"
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -140,16 +142,6 @@ json_value(JsonBuilder *b, const LlValue *v)
   }
 }
 
-static void
-member_double(JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name(b, name);
-  if (isfinite(v))
-    json_builder_add_double_value(b, v);
-  else
-    json_builder_add_null_value(b);
-}
-
 static JsonNode *
 result_json(const LlRunResult *r)
 {
@@ -182,8 +174,8 @@ result_json(const LlRunResult *r)
     json_builder_add_string_value(b, r->message);
   else
     json_builder_add_null_value(b);
-  member_double(b, "test_time_s", (r->finished_us - r->started_us) / 1e6);
-  member_double(b, "worst_margin_pct", r->worst_margin_pct);
+  ll_cli_json_number(b, "test_time_s", (r->finished_us - r->started_us) / 1e6);
+  ll_cli_json_number(b, "worst_margin_pct", r->worst_margin_pct);
   json_builder_set_member_name(b, "unit");
   json_builder_begin_object(b);
   GHashTableIter it;
@@ -218,7 +210,7 @@ result_json(const LlRunResult *r)
     json_builder_add_string_value(b, !m->judged ? "info"
                                      : m->judgement.verdict == LL_VERDICT_PASS ? "pass"
                                      : m->judgement.verdict == LL_VERDICT_FAIL ? "fail" : "error");
-    member_double(b, "margin", m->judgement.margin);
+    ll_cli_json_number(b, "margin", m->judgement.margin);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -252,23 +244,32 @@ exit_status(LlOutcome o)
   return o == LL_OUTCOME_PASS ? LL_EXIT_OK : o == LL_OUTCOME_FAIL ? LL_EXIT_FAIL : LL_EXIT_ERROR;
 }
 
-/* Loads the sequence and its tables; prints problems. */
-static gboolean
-load_sequence(const char *path, LlSequence **seq, GPtrArray **tables)
+/* Opens a session; prints every problem as the station file, sequence and
+ * store give them. */
+static LlTestSession *
+open_session(const LlTestSessionOptions *options)
 {
   g_autoptr(LlDiagList) diags = ll_diag_list_new();
-  gboolean ok = ll_sequence_check_file(path, ll_actions_catalog(), diags, seq, tables);
+  g_autoptr(GError) err = NULL;
+  LlTestSession *session = ll_test_session_open(options, diags, &err);
   if (ll_diag_list_length(diags)) {
     g_autofree gchar *text = ll_diag_list_format(diags);
     fprintf(stderr, "%s\n", text);
   }
-  return ok;
+  if (session)
+    return session;
+  if (err->domain == LL_CONFIG_ERROR)
+    fprintf(stderr, "%s\n", err->message);
+  else if (!g_error_matches(err, LL_SESSION_ERROR, LL_SESSION_ERROR_SEQUENCE))
+    ll_cli_error("%s", err->message);
+  return NULL;
 }
 
 int
 ll_cmd_run(int argc, char **argv)
 {
-  g_autofree gchar *config_path = NULL, *sequence_path = NULL, *serial = NULL;
+  g_autofree gchar *config_path = NULL, *sequence_path = NULL, *serial = NULL, *db = NULL;
+  g_autofree gchar *operator_name = NULL, *lot = NULL;
   gint site = 1;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
@@ -276,6 +277,9 @@ ll_cmd_run(int argc, char **argv)
     { "sequence", 'q', 0, G_OPTION_ARG_FILENAME, &sequence_path, "Sequence file", "FILE" },
     { "sn", 0, 0, G_OPTION_ARG_STRING, &serial, "Serial number of the unit", "SN" },
     { "site", 's', 0, G_OPTION_ARG_INT, &site, "Site the unit is in (default 1)", "N" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Results store (default: the station file's database)", "FILE" },
+    { "operator", 'o', 0, G_OPTION_ARG_STRING, &operator_name, "Who tests (default: the login name)", "NAME" },
+    { "lot", 0, 0, G_OPTION_ARG_STRING, &lot, "Lot or work order", "LOT" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
     { NULL },
   };
@@ -286,48 +290,67 @@ ll_cmd_run(int argc, char **argv)
                  site < 1 ? "; --site is 1 or more" : "");
     return LL_EXIT_USAGE;
   }
-  g_autoptr(GError) err = NULL;
-  LlStationConfig *cfg = ll_station_config_load(config_path, NULL, &err);
-  if (!cfg) {
-    fprintf(stderr, "%s\n", err->message);
+  LlTestSessionOptions options = { .config_path = config_path, .sequence_path = sequence_path,
+                                   .database = db,
+                                   .operator_name = operator_name ? operator_name : g_get_user_name(),
+                                   .lot = lot };
+  g_autoptr(LlTestSession) session = open_session(&options);
+  if (!session)
     return LL_EXIT_USAGE;
-  }
-  g_autoptr(LlSequence) seq = NULL;
-  g_autoptr(GPtrArray) tables = NULL;
-  if (!load_sequence(sequence_path, &seq, &tables)) {
-    ll_station_config_free(cfg);
-    return LL_EXIT_USAGE;
-  }
-  g_autoptr(LlStation) station = ll_station_open(cfg, &err);
-  if (!station) {
-    ll_cli_error("%s", err->message);
-    return LL_EXIT_USAGE;
-  }
-  if (!ll_station_config_site(ll_station_config(station), (guint) site)) {
+  if (!ll_station_config_site(ll_station_config(ll_test_session_station(session)), (guint) site)) {
     ll_cli_error("%s has no [site %d]", config_path, site);
     return LL_EXIT_USAGE;
   }
-  ll_station_load_unit(station, (guint) site, serial);
-  g_autoptr(LlEngine) engine = ll_engine_new(station, seq, tables);
+  LlStore *store = ll_test_session_store(session);
+  if (!store)
+    ll_cli_error("not recorded: %s names no database (set database in [station], or give --db FILE)",
+                 config_path);
   Progress progress = { .tty = isatty(STDERR_FILENO), .steps = TRUE };
   g_mutex_init(&progress.lock);
-  ll_engine_add_listener(engine, on_progress, &progress);
+  ll_test_session_add_listener(session, on_progress, &progress);
   g_autoptr(GCancellable) cancel = g_cancellable_new();
   Interrupt in = { 0 };
   interrupt_start(&in, cancel);
-  guint sites[] = { (guint) site };
-  const char *serials[] = { serial };
-  g_autoptr(GPtrArray) results = ll_engine_run_sites(engine, sites, serials, 1, cancel);
+  gint64 run_id = 0;
+  g_autoptr(GError) err = NULL;
+  g_autoptr(LlRunResult) r = ll_test_session_run_one(session, (guint) site, serial, cancel, &run_id, &err);
   interrupt_stop(&in);
   g_mutex_clear(&progress.lock);
-  const LlRunResult *r = results->pdata[0];
+  if (!r) {
+    ll_cli_error("refused: %s", err->message);
+    return LL_EXIT_REFUSED;
+  }
   if (json) {
     g_autoptr(JsonNode) root = result_json(r);
+    JsonObject *o = json_node_get_object(root);
+    if (run_id)
+      json_object_set_int_member(o, "run_id", run_id);
+    else
+      json_object_set_null_member(o, "run_id");
+    if (store)
+      json_object_set_string_member(o, "database", ll_store_path(store));
+    else
+      json_object_set_null_member(o, "database");
     ll_cli_print_json(root);
   } else {
     print_result(r);
+    if (run_id)
+      printf("recorded as run %" G_GINT64_FORMAT " in %s\n", run_id, ll_store_path(store));
   }
   return exit_status(r->outcome);
+}
+
+/* The demo's own store: a new one for each shift. */
+#define DEMO_DATABASE "lightline-demo.db"
+
+static void
+remove_database(const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-lock" };
+  for (gsize i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+    g_autofree gchar *p = g_strconcat(path, suffixes[i], NULL);
+    g_remove(p);
+  }
 }
 
 int
@@ -337,7 +360,8 @@ ll_cmd_demo(int argc, char **argv)
   ll_demo_options_default(&o);
   gint units = (gint) o.units, sites = (gint) o.sites;
   gint64 seed = (gint64) o.seed;
-  g_autofree gchar *product = NULL, *defects = NULL, *dir = NULL, *fault = NULL;
+  g_autofree gchar *product = NULL, *defects = NULL, *dir = NULL, *fault = NULL, *db = NULL;
+  g_autofree gchar *operator_name = NULL, *lot = NULL;
   gboolean realtime = FALSE;
   const GOptionEntry entries[] = {
     { "units", 'n', 0, G_OPTION_ARG_INT, &units, "Units to test (default 20)", "N" },
@@ -349,6 +373,10 @@ ll_cmd_demo(int argc, char **argv)
     { "sequences", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Folder of the shipped sequences", "DIR" },
     { "fault", 0, 0, G_OPTION_ARG_STRING, &fault,
       "Inject an instrument fault, e.g. bert:noreply:2000 (after 2000 commands)", "NAME:KIND[:AFTER]" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
+      "Add the shift to this results store (default: a new " DEMO_DATABASE " here)", "FILE" },
+    { "operator", 'o', 0, G_OPTION_ARG_STRING, &operator_name, "Who tests (default: demo)", "NAME" },
+    { "lot", 0, 0, G_OPTION_ARG_STRING, &lot, "Lot or work order (default: DEMO)", "LOT" },
     { NULL },
   };
   if (!ll_cli_parse(&argc, &argv, "demo", NULL,
@@ -374,28 +402,24 @@ ll_cmd_demo(int argc, char **argv)
     ll_cli_error("demo: %s", err->message);
     return LL_EXIT_USAGE;
   }
-  LlStationConfig *cfg = ll_station_config_load_data("demo-station.ini", text, strlen(text), NULL, &err);
-  if (!cfg) {
-    fprintf(stderr, "%s\n", err->message);
+  if (!db)
+    remove_database(DEMO_DATABASE);
+  /* a simulated shift makes thousands of commits: each survives a crash of
+   * the process, without waiting for the disk */
+  LlTestSessionOptions options = { .config_path = "demo-station.ini", .config_text = text,
+                                   .sequence_path = seq_path, .database = db ? db : DEMO_DATABASE,
+                                   .store_flags = LL_STORE_OPEN_SYNC_NORMAL,
+                                   .operator_name = operator_name ? operator_name : "demo",
+                                   .lot = lot ? lot : "DEMO" };
+  g_autoptr(LlTestSession) session = open_session(&options);
+  if (!session)
     return LL_EXIT_USAGE;
-  }
-  g_autoptr(LlSequence) seq = NULL;
-  g_autoptr(GPtrArray) tables = NULL;
-  if (!load_sequence(seq_path, &seq, &tables)) {
-    ll_station_config_free(cfg);
-    return LL_EXIT_USAGE;
-  }
-  g_autoptr(LlStation) station = ll_station_open(cfg, &err);
-  if (!station) {
-    ll_cli_error("%s", err->message);
-    return LL_EXIT_USAGE;
-  }
+  LlStation *station = ll_test_session_station(session);
   printf("demo: %u units of %s on %u simulated sites, seed %" G_GUINT64_FORMAT ", %s time\n",
          o.units, o.product, o.sites, o.seed, o.realtime ? "real" : "virtual");
-  g_autoptr(LlEngine) engine = ll_engine_new(station, seq, tables);
   Progress progress = { .tty = FALSE, .steps = FALSE };
   g_mutex_init(&progress.lock);
-  ll_engine_add_listener(engine, on_progress, &progress);
+  ll_test_session_add_listener(session, on_progress, &progress);
   g_autoptr(GCancellable) cancel = g_cancellable_new();
   Interrupt in = { 0 };
   interrupt_start(&in, cancel);
@@ -405,26 +429,33 @@ ll_cmd_demo(int argc, char **argv)
   gint64 wall0 = g_get_monotonic_time();
   g_autoptr(GHashTable) bins = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   guint counts[LL_OUTCOME_INCOMPLETE + 1] = { 0 };
-  guint tested = 0;
+  guint tested = 0, refused = 0;
   for (guint next = 0; next < o.units && !g_cancellable_is_cancelled(cancel);) {
     guint n = MIN(o.sites, o.units - next);
-    g_autofree guint *site_list = g_new(guint, n);
+    g_autofree LlSessionUnit *batch = g_new0(LlSessionUnit, n);
     g_auto(GStrv) serials = g_new0(gchar *, n + 1);
     for (guint i = 0; i < n; i++, next++) {
-      site_list[i] = i + 1;
       serials[i] = g_strdup_printf("LL%02u%c%05u", 26, 'D', next + 1);
-      ll_station_load_unit(station, site_list[i], serials[i]);
+      batch[i] = (LlSessionUnit) { i + 1, serials[i] };
     }
-    g_autoptr(GPtrArray) results = ll_engine_run_sites(engine, site_list, (const char *const *) serials, n, cancel);
-    for (guint i = 0; i < results->len; i++) {
-      const LlRunResult *r = results->pdata[i];
+    g_autoptr(GPtrArray) runs = ll_test_session_run(session, batch, n, cancel);
+    for (guint i = 0; i < runs->len; i++) {
+      const LlSessionRun *run = runs->pdata[i];
+      const LlRunResult *r = run->result;
+      if (!r) {
+        refused++;
+        printf("      %s  site %u  REFUSED %s\n", run->serial, run->site, run->error->message);
+        continue;
+      }
       tested++;
       counts[r->outcome]++;
       g_autofree gchar *key = r->bin ? g_strdup_printf("%u %s", r->bin->number, r->bin->name)
                                      : g_strdup(ll_outcome_name(r->outcome));
       g_hash_table_insert(bins, g_strdup(key), GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(bins, key)) + 1));
+      /* a line is printed once its run is on record */
       printf("%4u  %s  site %u  %-7s %s%s%s\n", tested, r->serial, r->site, ll_outcome_name(r->outcome),
              r->bin ? r->bin->name : "", r->message && !r->bin ? r->message : "", "");
+      fflush(stdout);
     }
   }
   interrupt_stop(&in);
@@ -433,6 +464,8 @@ ll_cmd_demo(int argc, char **argv)
   printf("\n%u units: %u PASS, %u FAIL, %u ERROR, %u ABORTED; yield %.1f %%\n", tested,
          counts[LL_OUTCOME_PASS], counts[LL_OUTCOME_FAIL], counts[LL_OUTCOME_ERROR],
          counts[LL_OUTCOME_ABORTED], tested ? 100.0 * counts[LL_OUTCOME_PASS] / tested : 0.0);
+  if (refused)
+    printf("%u units refused (retest limit)\n", refused);
   printf("bins:\n");
   g_autoptr(GList) keys = g_hash_table_get_keys(bins);
   keys = g_list_sort(keys, (GCompareFunc) g_strcmp0);
@@ -440,5 +473,7 @@ ll_cmd_demo(int argc, char **argv)
     printf("  %-24s %u\n", (const char *) l->data, GPOINTER_TO_UINT(g_hash_table_lookup(bins, l->data)));
   printf("station time %.2f h, %.0f units per hour (%.1f s of computer time)\n", hours,
          hours > 0 ? tested / hours : 0.0, (g_get_monotonic_time() - wall0) / 1e6);
+  const char *path = ll_store_path(ll_test_session_store(session));
+  printf("results in %s: lightline stats --db %s; lightline unit history SERIAL --db %s\n", path, path, path);
   return counts[LL_OUTCOME_ABORTED] ? LL_EXIT_ERROR : LL_EXIT_OK;
 }

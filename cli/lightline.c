@@ -13,6 +13,8 @@ static const LlCommand commands[] = {
   { "sequence", "check sequences and list the actions they can use", ll_cmd_sequence },
   { "run", "test one unit on a station and bin it", ll_cmd_run },
   { "demo", "a simulated shift on the simulated bench", ll_cmd_demo },
+  { "unit", "a unit's history from the results store", ll_cmd_unit },
+  { "stats", "yield, bins and measurement statistics from the results store", ll_cmd_stats },
 };
 
 static void

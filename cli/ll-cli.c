@@ -1,7 +1,8 @@
 /* ll-cli.c: helpers the commands share: option parsing with uniform errors,
- * JSON printing, error printing. */
+ * JSON printing, error printing, opening the results store for queries. */
 #include "ll-cli.h"
 
+#include <math.h>
 #include <stdio.h>
 
 gboolean
@@ -35,6 +36,33 @@ ll_cli_print_json(JsonNode *node)
 }
 
 void
+ll_cli_json_string(JsonBuilder *b, const char *name, const char *text)
+{
+  json_builder_set_member_name(b, name);
+  if (text)
+    json_builder_add_string_value(b, text);
+  else
+    json_builder_add_null_value(b);
+}
+
+void
+ll_cli_json_int(JsonBuilder *b, const char *name, gint64 v)
+{
+  json_builder_set_member_name(b, name);
+  json_builder_add_int_value(b, v);
+}
+
+void
+ll_cli_json_number(JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name(b, name);
+  if (isfinite(v))
+    json_builder_add_double_value(b, v);
+  else
+    json_builder_add_null_value(b);
+}
+
+void
 ll_cli_error(const char *format, ...)
 {
   va_list ap;
@@ -42,4 +70,30 @@ ll_cli_error(const char *format, ...)
   g_autofree gchar *msg = g_strdup_vprintf(format, ap);
   va_end(ap);
   fprintf(stderr, "lightline: %s\n", msg);
+}
+
+LlStore *
+ll_cli_open_store(const char *db, const char *config)
+{
+  g_autoptr(GError) err = NULL;
+  g_autofree gchar *path = g_strdup(db);
+  if (!path && config) {
+    g_autoptr(LlStationConfig) cfg = ll_station_config_load(config, NULL, &err);
+    if (!cfg) {
+      fprintf(stderr, "%s\n", err->message);
+      return NULL;
+    }
+    if (!cfg->database) {
+      ll_cli_error("%s names no database: set database in [station], or give --db FILE", config);
+      return NULL;
+    }
+    path = g_strdup(cfg->database);
+  }
+  if (!path)
+    path = g_strdup("lightline-demo.db");
+  LlStore *store = ll_store_open(path, LL_STORE_OPEN_EXISTING, &err);
+  if (!store)
+    ll_cli_error("%s%s", err->message,
+                 db || config ? "" : " (name the store: --db FILE, or --config STATION.ini for its database)");
+  return store;
 }

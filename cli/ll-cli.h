@@ -6,6 +6,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "ll-store.h"
+
 G_BEGIN_DECLS
 
 enum {
@@ -13,6 +15,7 @@ enum {
   LL_EXIT_FAIL = 1,     /* the thing asked about failed (an instrument, a unit) */
   LL_EXIT_USAGE = 2,    /* bad usage or bad input file */
   LL_EXIT_ERROR = 3,    /* the station could not decide */
+  LL_EXIT_REFUSED = 4,  /* the station will not test the unit (retest limit) */
 };
 
 typedef int (*LlCommandFunc)(int argc, char **argv);
@@ -31,6 +34,12 @@ gboolean ll_cli_parse(int *argc, char ***argv, const char *command, const char *
 /* Prints @node as pretty JSON on stdout with a final newline. */
 void ll_cli_print_json(JsonNode *node);
 
+/* JSON members: a string or null (@text NULL), an integer, a number or
+ * null (@v not finite). */
+void ll_cli_json_string(JsonBuilder *b, const char *name, const char *text);
+void ll_cli_json_int(JsonBuilder *b, const char *name, gint64 v);
+void ll_cli_json_number(JsonBuilder *b, const char *name, double v);
+
 /* Prints "lightline: MESSAGE" on stderr. */
 void ll_cli_error(const char *format, ...) G_GNUC_PRINTF(1, 2);
 
@@ -38,6 +47,13 @@ int ll_cmd_instruments(int argc, char **argv);
 int ll_cmd_sequence(int argc, char **argv);
 int ll_cmd_run(int argc, char **argv);
 int ll_cmd_demo(int argc, char **argv);
+/* `lightline unit history SN` (cmd-unit.c), `lightline stats` (cmd-stats.c). */
+int ll_cmd_unit(int argc, char **argv);
+int ll_cmd_stats(int argc, char **argv);
+/* The results store a query command reads: @db, else the database of the
+ * station file @config, else the demo's (lightline-demo.db here). Prints
+ * the problem and returns NULL when it cannot be opened. */
+LlStore *ll_cli_open_store(const char *db, const char *config);
 /* `lightline module decode FILE [--json]` (cmd-module.c). */
 int ll_cmd_module(int argc, char **argv);
 

@@ -243,6 +243,7 @@ ll_station_config_free(LlStationConfig *config)
   g_free(config->id);
   g_free(config->line);
   g_free(config->description);
+  g_free(config->database);
   g_clear_pointer(&config->instruments, g_ptr_array_unref);
   g_clear_pointer(&config->sites, g_ptr_array_unref);
   simulation_free(config->simulation);
@@ -364,14 +365,45 @@ parse_date(const char *text, GDate *date)
   return TRUE;
 }
 
+static gboolean
+parse_uint_text(const char *text, guint64 max, guint64 *out)
+{
+  char *end = NULL;
+  if (!g_ascii_isdigit(text[0]))
+    return FALSE;
+  guint64 v = g_ascii_strtoull(text, &end, 10);
+  if (*end || v > max)
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
 static void
 check_station(Ctx *c, const GroupPos *g, LlStationConfig *cfg)
 {
-  static const char *const known[] = { "id", "line", "description" };
+  static const char *const known[] = { "id", "line", "description", "database", "retest-limit" };
   check_keys(c, g, known, G_N_ELEMENTS(known));
   cfg->id = required(c, g, "id", "ST-07");
   cfg->line = required(c, g, "line", "L3-800G");
   cfg->description = optional(c, g, "description");
+  g_autofree gchar *database = optional(c, g, "database");
+  if (database && !g_path_is_absolute(database)) {
+    g_autofree gchar *dir = g_path_get_dirname(c->file);
+    cfg->database = g_build_filename(dir, database, NULL);
+  } else {
+    cfg->database = g_steal_pointer(&database);
+  }
+  g_autofree gchar *limit = optional(c, g, "retest-limit");
+  guint64 v;
+  if (limit && parse_uint_text(limit, 1000, &v) && v >= 1) {
+    cfg->retest_limit = (guint) v;
+  } else if (limit) {
+    const KeyPos *kp = find_key(g, "retest-limit");
+    ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp ? kp->line : g->line, kp ? kp->value_col : 1,
+                "the attempts a unit may have at one operation, e.g. retest-limit = 3 "
+                "(leave the key out for no cap)",
+                "retest-limit '%s' is not a number from 1 to 1000", limit);
+  }
 }
 
 static void
@@ -506,19 +538,6 @@ check_instrument(Ctx *c, const GroupPos *g, const char *name, LlStationConfig *c
                   "add the certificate number, e.g. cal-cert = TL-2026-11873",
                   "%s '%s' has no calibration certificate id", klass, name);
   }
-}
-
-static gboolean
-parse_uint_text(const char *text, guint64 max, guint64 *out)
-{
-  char *end = NULL;
-  if (!g_ascii_isdigit(text[0]))
-    return FALSE;
-  guint64 v = g_ascii_strtoull(text, &end, 10);
-  if (*end || v > max)
-    return FALSE;
-  *out = v;
-  return TRUE;
 }
 
 static void

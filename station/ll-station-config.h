@@ -4,6 +4,8 @@
  *   [station]
  *   id = ST-07
  *   line = L3-800G
+ *   database = results.db
+ *   retest-limit = 3
  *
  *   [instrument pm1]
  *   class = power-meter
@@ -74,6 +76,10 @@ typedef struct {
   gchar *id;
   gchar *line;
   gchar *description;    /* may be NULL */
+  gchar *database;       /* the results store: `database`, resolved against the station
+                            file's folder when relative; NULL when not given */
+  guint retest_limit;    /* `retest-limit`: attempts a serial number may have at one
+                            operation (sequence); 0 when not given (no cap) */
   GPtrArray *instruments; /* of LlInstrumentConfig*, in file order */
   GPtrArray *sites;       /* of LlSiteConfig*, by number */
   LlSimulationConfig *simulation; /* NULL unless the file has [simulation] */

@@ -175,6 +175,12 @@ test_single_problems(void)
     { "[station]\nid = A\nline = B\n[simulation]\nbench = lab\n"
       "[instrument e]\nclass = evb\ndriver = lightline-evb\nresource = sim:evb?bench=lab&site=3\n[site 3]\nevb = e\n",
       NULL },
+    /* the retest limit is a count of attempts */
+    { "[station]\nid = A\nline = B\nretest-limit = 0\n",
+      "4:16: error: retest-limit '0' is not a number from 1 to 1000" },
+    { "[station]\nid = A\nline = B\nretest-limit = three\n",
+      "4:16: error: retest-limit 'three' is not a number from 1 to 1000" },
+    { "[station]\nid = A\nline = B\nretest-limit = 3\ndatabase = results.db\n", NULL },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree gchar *got = load_text(cases[i].text);
@@ -194,7 +200,7 @@ test_known_lists(void)
   g_autofree gchar *keys = load_text("[station]\nid = A\nline = B\nzzzzzzzz = 1\n");
   g_assert_cmpstr(keys, ==,
                   "4:1: error: unknown key 'zzzzzzzz' in [station]\n"
-                  "  hint: known keys in [station]: id, line, description");
+                  "  hint: known keys in [station]: id, line, description, database, retest-limit");
   g_autofree gchar *ikeys = load_text("[station]\nid = A\nline = B\n[instrument e]\nclass = evb\n"
                                       "driver = lightline-evb\nresource = sim:scpi\nzzzzzzzz = 1\n");
   g_assert_cmpstr(ikeys, ==,
@@ -216,6 +222,26 @@ test_known_lists(void)
                                         "resource = sim:scpi\n");
   g_assert_true(g_str_has_suffix(classes, "  hint: classes: power-meter, attenuator, "
                                           "optical-switch, bert, scope, evb"));
+}
+
+/* The results store's path is relative to the station file's folder. */
+static void
+test_database(void)
+{
+  static const char text[] = "[station]\nid = A\nline = B\ndatabase = data/results.db\nretest-limit = 3\n";
+  g_autoptr(GError) err = NULL;
+  g_autoptr(LlStationConfig) rel = ll_station_config_load_data("/srv/st07/station.ini", text, strlen(text), NULL, &err);
+  g_assert_no_error(err);
+  g_assert_cmpstr(rel->database, ==, "/srv/st07/data/results.db");
+  g_assert_cmpuint(rel->retest_limit, ==, 3);
+  static const char abs_text[] = "[station]\nid = A\nline = B\ndatabase = /var/lib/ll/r.db\n";
+  g_autoptr(LlStationConfig) abs = ll_station_config_load_data("st/station.ini", abs_text, strlen(abs_text), NULL, &err);
+  g_assert_no_error(err);
+  g_assert_cmpstr(abs->database, ==, "/var/lib/ll/r.db");
+  g_assert_cmpuint(abs->retest_limit, ==, 0);
+  static const char none[] = "[station]\nid = A\nline = B\n";
+  g_autoptr(LlStationConfig) no_db = ll_station_config_load_data("station.ini", none, strlen(none), NULL, &err);
+  g_assert_null(no_db->database);
 }
 
 static void
@@ -248,6 +274,7 @@ main(int argc, char **argv)
   g_test_add_func("/config/bad", test_bad);
   g_test_add_func("/config/single-problems", test_single_problems);
   g_test_add_func("/config/known-lists", test_known_lists);
+  g_test_add_func("/config/database", test_database);
   g_test_add_func("/config/unreadable", test_unreadable);
   g_test_add_func("/config/closest-word", test_closest_word);
   return g_test_run();

@@ -1,0 +1,238 @@
+/* ll-store-stats.c: the statistics of a selection of finished runs (see
+ * ll_store_stats() in ll-store.h): yields per unit, counts per bin, and the
+ * summary of every numeric measurement by step, name and lane (ll-stats.h).
+ *
+ * A unit is a (serial, operation) pair. Its first selected run decides
+ * first-pass yield, its last selected run the yield. Measurement values are
+ * the corrected values; Cpk is against the limits as written (not tightened
+ * by a guard band), in the value's unit, and only when every value of the
+ * group was judged against the same limits. */
+#include "ll-store-private.h"
+
+#include <math.h>
+
+#define FILTER \
+  " r.outcome IS NOT NULL AND (?1 IS NULL OR r.started_utc >= ?1) AND (?2 IS NULL OR r.started_utc < ?2)" \
+  " AND (?3 IS NULL OR r.lot = ?3) AND (?4 IS NULL OR r.station_id = ?4) AND (?5 IS NULL OR r.operation = ?5)"
+
+static void
+bin_count_free(gpointer p)
+{
+  LlBinCount *b = p;
+  g_free(b->name);
+  g_free(b);
+}
+
+static void
+measurement_stats_free(gpointer p)
+{
+  LlMeasurementStats *m = p;
+  g_free(m->step_id);
+  g_free(m->name);
+  g_free(m->unit);
+  g_free(m);
+}
+
+void
+ll_stats_free(LlStats *s)
+{
+  if (!s)
+    return;
+  g_clear_pointer(&s->bins, g_ptr_array_unref);
+  g_clear_pointer(&s->measurements, g_ptr_array_unref);
+  g_free(s);
+}
+
+static void
+bind_filter(sqlite3_stmt *stmt, const LlStatsFilter *f)
+{
+  if (!f)
+    return;
+  ll_store_bind_time(stmt, 1, f->from);
+  ll_store_bind_time(stmt, 2, f->to);
+  ll_store_bind_text(stmt, 3, f->lot);
+  ll_store_bind_text(stmt, 4, f->station_id);
+  ll_store_bind_text(stmt, 5, f->operation);
+}
+
+/* Runs, units and yields. */
+static gboolean
+count_units(LlStore *store, const LlStatsFilter *f, LlStats *s, GError **error)
+{
+  sqlite3_stmt *stmt = ll_store_stmt(store,
+    "SELECT r.serial, r.operation, r.outcome FROM runs r WHERE" FILTER
+    " ORDER BY r.serial, r.operation, r.started_utc, r.id", error);
+  if (!stmt)
+    return FALSE;
+  bind_filter(stmt, f);
+  g_autofree gchar *unit = NULL;
+  LlOutcome last = LL_OUTCOME_INCOMPLETE;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    g_autofree gchar *key = g_strdup_printf("%s\x1f%s", sqlite3_column_text(stmt, 0), sqlite3_column_text(stmt, 1));
+    LlOutcome o = LL_OUTCOME_INCOMPLETE;
+    ll_store_outcome_from_name((const char *) sqlite3_column_text(stmt, 2), &o);
+    s->runs++;
+    s->outcomes[o]++;
+    if (g_strcmp0(key, unit)) {
+      if (unit && last == LL_OUTCOME_PASS)
+        s->units_passed++;
+      g_free(unit);
+      unit = g_steal_pointer(&key);
+      s->units++;
+      if (o == LL_OUTCOME_PASS)
+        s->units_first_pass++;
+    }
+    last = o;
+  }
+  if (unit && last == LL_OUTCOME_PASS)
+    s->units_passed++;
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return ll_store_sql_error(store, "counting units", error);
+  s->yield = s->units ? (double) s->units_passed / s->units : NAN;
+  s->first_pass_yield = s->units ? (double) s->units_first_pass / s->units : NAN;
+  return TRUE;
+}
+
+static gboolean
+count_bins(LlStore *store, const LlStatsFilter *f, LlStats *s, GError **error)
+{
+  sqlite3_stmt *stmt = ll_store_stmt(store,
+    "SELECT r.outcome, r.bin_number, r.bin_name, count(*) FROM runs r WHERE" FILTER
+    " GROUP BY r.outcome, r.bin_number, r.bin_name"
+    " ORDER BY CASE r.outcome WHEN 'PASS' THEN 0 WHEN 'FAIL' THEN 1 WHEN 'ERROR' THEN 2"
+    " WHEN 'ABORTED' THEN 3 ELSE 4 END, r.bin_number, r.bin_name", error);
+  if (!stmt)
+    return FALSE;
+  bind_filter(stmt, f);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    LlBinCount *b = g_new0(LlBinCount, 1);
+    b->outcome = LL_OUTCOME_INCOMPLETE;
+    ll_store_outcome_from_name((const char *) sqlite3_column_text(stmt, 0), &b->outcome);
+    b->number = (guint) sqlite3_column_int(stmt, 1);
+    b->name = ll_store_column_text(stmt, 2);
+    if (!b->name)
+      b->name = g_strdup(ll_outcome_name(b->outcome));
+    b->runs = (guint) sqlite3_column_int(stmt, 3);
+    g_ptr_array_add(s->bins, b);
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return ll_store_sql_error(store, "counting bins", error);
+  return TRUE;
+}
+
+typedef struct {
+  LlMeasurementStats *stats;
+  GArray *values;          /* of double */
+  gboolean limits_differ;
+  gboolean have_limits;
+} Group;
+
+static void
+group_free(gpointer p)
+{
+  Group *g = p;
+  g_array_unref(g->values);
+  if (g->stats)
+    measurement_stats_free(g->stats);
+  g_free(g);
+}
+
+/* A limit converted into the value's unit; NAN when there is none or it
+ * does not convert. */
+static double
+limit_in(double limit, const char *limit_unit, const char *unit)
+{
+  LlUnit from = LL_UNIT_NONE, to = LL_UNIT_NONE;
+  if (isnan(limit) || g_strcmp0(limit_unit ? limit_unit : "", unit) == 0)
+    return limit;
+  if ((limit_unit && !ll_unit_from_name(limit_unit, &from)) || (*unit && !ll_unit_from_name(unit, &to)))
+    return NAN;
+  double out = NAN;
+  ll_unit_convert(limit, from, to, &out, NULL);
+  return out;
+}
+
+static gboolean
+same(double a, double b)
+{
+  return (isnan(a) && isnan(b)) || a == b;
+}
+
+static gboolean
+summarize_measurements(LlStore *store, const LlStatsFilter *f, LlStats *s, GError **error)
+{
+  sqlite3_stmt *stmt = ll_store_stmt(store,
+    "SELECT m.step_id, m.name, m.lane, m.unit, m.corrected_value, m.limit_low, m.limit_high,"
+    " m.limit_unit, m.limit_name FROM measurements m JOIN runs r ON r.id = m.run_id"
+    " WHERE m.value_type = 'number' AND" FILTER " ORDER BY m.id", error);
+  if (!stmt)
+    return FALSE;
+  bind_filter(stmt, f);
+  g_autoptr(GHashTable) groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
+  g_autoptr(GPtrArray) order = g_ptr_array_new();
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    const char *step = (const char *) sqlite3_column_text(stmt, 0);
+    const char *name = (const char *) sqlite3_column_text(stmt, 1);
+    guint lane = (guint) sqlite3_column_int(stmt, 2);
+    const char *unit = (const char *) sqlite3_column_text(stmt, 3);
+    unit = unit ? unit : "";
+    g_autofree gchar *key = g_strdup_printf("%s\x1f%s\x1f%u\x1f%s", step, name, lane, unit);
+    Group *g = g_hash_table_lookup(groups, key);
+    double low = NAN, high = NAN;
+    if (sqlite3_column_type(stmt, 8) != SQLITE_NULL) {
+      const char *limit_unit = (const char *) sqlite3_column_text(stmt, 7);
+      low = limit_in(ll_store_column_double(stmt, 5), limit_unit, unit);
+      high = limit_in(ll_store_column_double(stmt, 6), limit_unit, unit);
+    }
+    if (!g) {
+      g = g_new0(Group, 1);
+      g->values = g_array_new(FALSE, FALSE, sizeof(double));
+      g->stats = g_new0(LlMeasurementStats, 1);
+      g->stats->step_id = g_strdup(step);
+      g->stats->name = g_strdup(name);
+      g->stats->lane = lane;
+      g->stats->unit = g_strdup(unit);
+      g->stats->low = low;
+      g->stats->high = high;
+      g_hash_table_insert(groups, g_steal_pointer(&key), g);
+      g_ptr_array_add(order, g);
+    } else if (!same(low, g->stats->low) || !same(high, g->stats->high)) {
+      g->limits_differ = TRUE;
+    }
+    double v = ll_store_column_double(stmt, 4);
+    g_array_append_val(g->values, v);
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return ll_store_sql_error(store, "reading measurements", error);
+  for (guint i = 0; i < order->len; i++) {
+    Group *g = order->pdata[i];
+    if (g->limits_differ)
+      g->stats->low = g->stats->high = NAN;
+    ll_summary_compute((const double *) g->values->data, g->values->len, g->stats->low, g->stats->high,
+                       &g->stats->summary);
+    g_ptr_array_add(s->measurements, g_steal_pointer(&g->stats));
+  }
+  return TRUE;
+}
+
+LlStats *
+ll_store_stats(LlStore *store, const LlStatsFilter *filter, GError **error)
+{
+  g_autoptr(LlStats) s = g_new0(LlStats, 1);
+  s->bins = g_ptr_array_new_with_free_func(bin_count_free);
+  s->measurements = g_ptr_array_new_with_free_func(measurement_stats_free);
+  g_rec_mutex_lock(&store->lock);
+  /* one read transaction: the three answers agree with each other even
+   * while a station writes */
+  gboolean ok = ll_store_exec(store, "BEGIN", error) && count_units(store, filter, s, error) &&
+                count_bins(store, filter, s, error) && summarize_measurements(store, filter, s, error);
+  ll_store_rollback(store);
+  g_rec_mutex_unlock(&store->lock);
+  return ok ? g_steal_pointer(&s) : NULL;
+}
