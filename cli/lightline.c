@@ -15,6 +15,8 @@ static const LlCommand commands[] = {
   { "demo", "a simulated shift on the simulated bench", ll_cmd_demo },
   { "unit", "a unit's history from the results store", ll_cmd_unit },
   { "stats", "yield, bins and measurement statistics from the results store", ll_cmd_stats },
+  { "report", "Excel reports of a unit or a lot from the results store", ll_cmd_report },
+  { "export", "the measurements of the results store as CSV or JSON", ll_cmd_export },
 };
 
 static void

@@ -56,5 +56,25 @@ int ll_cmd_stats(int argc, char **argv);
 LlStore *ll_cli_open_store(const char *db, const char *config);
 /* `lightline module decode FILE [--json]` (cmd-module.c). */
 int ll_cmd_module(int argc, char **argv);
+/* `lightline report unit|lot` (cmd-report.c), `lightline export`
+ * (cmd-export.c): workbooks and exports from the results store. */
+int ll_cmd_report(int argc, char **argv);
+int ll_cmd_export(int argc, char **argv);
+/* The run selection options report lot and export share (cmd-report.c). */
+typedef struct {
+  gchar *from, *to, *lot, *station, *sequence;
+  GDateTime *from_t, *to_t;
+} LlCliSelection;
+#define LL_CLI_SELECTION_ENTRIES(s) \
+  { "lot", 0, 0, G_OPTION_ARG_STRING, &(s).lot, "Runs of this lot / work order", "LOT" }, \
+  { "from", 0, 0, G_OPTION_ARG_STRING, &(s).from, "Runs started at or after T (UTC unless a zone is given)", "T" }, \
+  { "to", 0, 0, G_OPTION_ARG_STRING, &(s).to, "Runs started before T", "T" }, \
+  { "station", 0, 0, G_OPTION_ARG_STRING, &(s).station, "Runs of this station id", "ID" }, \
+  { "sequence", 0, 0, G_OPTION_ARG_STRING, &(s).sequence, "Runs of this sequence id", "ID" }
+/* Reads the times of @s (printing what is wrong for @command): FALSE when
+ * one is not a time. */
+gboolean ll_cli_selection_parse(const char *command, LlCliSelection *s);
+void ll_cli_selection_clear(LlCliSelection *s);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LlCliSelection, ll_cli_selection_clear)
 
 G_END_DECLS
