@@ -13,6 +13,7 @@
 
 #include "ll-action-spec.h"
 #include "ll-clock.h"
+#include "ll-path-loss.h"
 #include "ll-station.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,10 @@ typedef struct {
   LlActionSpec spec;
   LlActionFunc run;
   LlActionPartsFunc parts; /* NULL: every instrument is leased whole */
+  /* LL_PATH_BIT()s of the optical paths whose loss its power readings are
+   * corrected with (ll-path-loss.h): a station that calibrates its paths
+   * runs it only with a valid calibration of each; 0: none */
+  guint paths;
 } LlAction;
 
 /* The station's actions as a catalog for sequence validation. */
@@ -52,6 +57,9 @@ guint32 ll_action_lanes(LlActionContext *ctx);
 guint ll_action_lane_count(LlActionContext *ctx);
 guint ll_action_site(LlActionContext *ctx);
 const char *ll_action_serial(LlActionContext *ctx);
+/* The product the sequence is for ("800G-2xFR4"). */
+const char *ll_action_product(LlActionContext *ctx);
+LlStation *ll_action_station(LlActionContext *ctx);
 LlClock *ll_action_clock(LlActionContext *ctx);
 /* TRUE once the run was asked to stop or the step's timeout_s passed: long
  * actions check it and give up (the engine then makes the step an ERROR). */
@@ -69,10 +77,27 @@ void ll_action_measure(LlActionContext *ctx, const char *name, double value, LlU
 /* Reports a measurement of another lane (actions that serve lanes in parallel). */
 void ll_action_measure_lane(LlActionContext *ctx, const char *name, guint lane, double value,
                             LlUnit unit);
+/* Reports a value of @lane corrected for an optical path: @raw as read
+ * plus @correction_db (dB), with the calibrated path it came from
+ * (LlPathLossValue.id; 0 for the sequence's nominal offset). The value
+ * judged is the corrected one; the record keeps both. */
+void ll_action_measure_corrected(LlActionContext *ctx, const char *name, guint lane, double raw,
+                                 double correction_db, gint64 path_loss_id, LlUnit unit);
 void ll_action_measure_text(LlActionContext *ctx, const char *name, const char *text);
 void ll_action_measure_boolean(LlActionContext *ctx, const char *name, gboolean value);
 /* A note kept with the step's record (e.g. the points a search visited). */
 void ll_action_note(LlActionContext *ctx, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+/* The calibrated @path of @lane at @wavelength_nm on this run's site, or
+ * NULL when the run has no path-loss calibration of it (the action then
+ * uses its nominal offset parameter). Valid for the run (checked when it
+ * started). */
+const LlPathLossValue *ll_action_path_loss(LlActionContext *ctx, LlPathKind path, guint lane,
+                                           double wavelength_nm);
+
+/* The last value of measurement @name on @lane (0: module-wide) kept in
+ * this run so far (earlier steps), or NULL. */
+const LlValue *ll_action_run_value(LlActionContext *ctx, const char *name, guint lane);
 
 /* Facts about the unit the run records (part_number, firmware, vendor,
  * hardware_revision...). part_number selects the limits in effect. */

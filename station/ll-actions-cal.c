@@ -9,12 +9,13 @@
  *                     `levels` received powers from rx_power_max down to
  *                     rx_power_min; at each, the raw RX monitor against the
  *                     received power estimate (the reference meter plus
- *                     rx_path_offset)
+ *                     the lane's RX path offset)
  *   ddm.calibrate-tx  the lane routed to the meter (switch section 1); its
  *                     launch power stepped through `levels` laser power
  *                     trims (vendor page 81h) from trim_max down to
  *                     trim_min; at each, the raw TX monitor against the
- *                     meter plus tx_path_offset; the trim put back after
+ *                     meter plus the lane's TX path loss; the trim put back
+ *                     after
  *
  * Both first write slope 1, offset 0 (the monitor then reports its raw
  * reading), fit slope and offset by least squares of the relative error
@@ -328,8 +329,10 @@ calibrate_rx(LlActionContext *ctx, GError **error)
   if (!present)
     return TRUE;
   gboolean ok = (sw = ll_actions_need_switch(ctx, &err)) &&
-                ll_actions_rx_light_begin(ctx, &light, &err) &&
+                ll_actions_rx_light_begin(ctx, &light, c.lane, &err) &&
                 ll_optical_switch_select(sw, 2, ll_actions_lane_channel(ctx, c.lane), &err) &&
+                (ll_action_note(ctx, "lane %u: RX path offset %.3f dB (%s)", c.lane,
+                                light.offset.db, ll_actions_offset_source(&light.offset)), TRUE) &&
                 cal_reset(&c, &err) && rx_sweep(&c, &light, FALSE, &err) &&
                 cal_fit_and_write(&c, &written, &err) &&
                 (!written || rx_sweep(&c, &light, TRUE, &err));
@@ -362,6 +365,7 @@ static const LlAction rx_action = {
             TRUE, rx_params, rx_measurements, rx_roles },
   .run = calibrate_rx,
   .parts = rx_parts,
+  .paths = LL_PATH_BIT(LL_PATH_RX),
 };
 
 /* ---- ddm.calibrate-tx ---- */
@@ -391,7 +395,7 @@ static const LlMeasurementSpec tx_measurements[] = {
 typedef struct {
   LlPowerMeter *pm;
   LlMeterSetup meter;
-  double path_offset_db;
+  LlPathOffset offset;
   double original_trim_db;
   gboolean trimmed; /* the trim may differ from the original */
 } Tx;
@@ -414,7 +418,7 @@ tx_sweep(Cal *c, Tx *tx, gboolean verify, GError **error)
     if (!ll_actions_meter_read(tx->pm, &tx->meter, &meter, error) ||
         !ll_module_read_power_monitor(c->evb, LL_CMIS_CAL_TX, c->lane, &mw, error))
       return FALSE;
-    cal_point(c, k, mw, meter + tx->path_offset_db, verify);
+    cal_point(c, k, mw, meter + tx->offset.db, verify);
   }
   if (!ll_module_cal_write_trim(c->evb, c->password, c->lane, tx->original_trim_db, error))
     return FALSE;
@@ -432,7 +436,7 @@ calibrate_tx(LlActionContext *ctx, GError **error)
       .wavelength_nm = ll_action_param_number(ctx, "wavelength"),
       .averaging_s = ll_action_param_number(ctx, "averaging"),
     },
-    .path_offset_db = ll_action_param_number(ctx, "tx_path_offset"),
+    .offset = ll_actions_path_offset(ctx, LL_PATH_TX, ll_action_lane(ctx), "tx_path_offset"),
   };
   LlOpticalSwitch *sw = NULL;
   gboolean present = FALSE, written = FALSE;
@@ -443,6 +447,8 @@ calibrate_tx(LlActionContext *ctx, GError **error)
     return FALSE;
   if (!present)
     return TRUE;
+  ll_action_note(ctx, "lane %u: TX path loss %.3f dB (%s)", c.lane, tx.offset.db,
+                 ll_actions_offset_source(&tx.offset));
   gboolean ok = (sw = ll_actions_need_switch(ctx, &err)) &&
                 (tx.pm = ll_actions_need_power_meter(ctx, &err)) &&
                 ll_optical_switch_select(sw, 1, ll_actions_lane_channel(ctx, c.lane), &err) &&
@@ -475,6 +481,7 @@ static const LlAction tx_action = {
             TRUE, tx_params, tx_measurements, tx_roles },
   .run = calibrate_tx,
   .parts = tx_parts,
+  .paths = LL_PATH_BIT(LL_PATH_TX),
 };
 
 const LlAction *const ll_actions_cal[] = { &rx_action, &tx_action, NULL };

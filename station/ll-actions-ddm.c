@@ -3,14 +3,19 @@
  * section 2).
  *
  *   ddm.compare  for every lane of the step: the TX power monitor against
- *                the power meter (switch section 1, plus tx_path_offset),
- *                the RX power monitor against the received power estimate
- *                (the reference light routed by switch section 2, the
- *                attenuator leveled once to rx_power: the estimate does not
- *                depend on the switch channel); and the module's
- *                temperature monitor against the EVB's case temperature
+ *                the power meter (switch section 1, plus the lane's TX path
+ *                loss), the RX power monitor against the received power
+ *                estimate (the reference light routed by switch section 2,
+ *                the attenuator leveled once to rx_power for the first
+ *                lane; each lane's estimate is the reference reading plus
+ *                its own RX path offset); and the module's temperature
+ *                monitor against the EVB's case temperature
  *
  * Errors are monitor minus reference: dB for powers, C for temperature.
+ * The power errors are reported corrected for the path (the raw value is
+ * the monitor minus the meter's own reading). Path losses come from the
+ * run's path-loss calibration, else the nominal tx_path_offset and
+ * rx_path_offset.
  * The module's temperature runs a few degrees above its case when it is
  * working, so the temperature limit holds that rise. A module whose page
  * 01h says its RX monitor reads OMA is compared with the estimate's OMA
@@ -78,8 +83,8 @@ typedef struct {
   LlRxLight light;
   LlCmisImage *img; /* page 01h, and 11h of the bank last read */
   LlCmisAdvertising adv;
-  double tx_offset_db;
-  double rx_reference_dbm;
+  double ref_reading_dbm; /* the reference meter at the leveled attenuation */
+  double ref_oma_db;      /* added to an average power to compare an OMA monitor; else 0 */
   gint64 settle_us;
 } Ddm;
 
@@ -102,17 +107,20 @@ compare_lane(LlActionContext *ctx, Ddm *d, guint lane, GError **error)
     return FALSE;
   if (d->adv.tx_power_monitor) {
     double tx = monitor_dbm(ctx, "TX", lane, st.tx_power_mw[i]);
-    double launch = meter + d->tx_offset_db;
-    ll_action_note(ctx, "lane %u: TX monitor %.2f dBm, meter %.3f dBm + %.2f dB", lane, tx, meter,
-                   d->tx_offset_db);
-    ll_action_measure_lane(ctx, "tx_power_monitor_error", lane, tx - launch, LL_UNIT_DB);
+    LlPathOffset o = ll_actions_path_offset(ctx, LL_PATH_TX, lane, "tx_path_offset");
+    ll_action_note(ctx, "lane %u: TX monitor %.2f dBm, meter %.3f dBm + %.3f dB (%s)", lane, tx,
+                   meter, o.db, ll_actions_offset_source(&o));
+    ll_action_measure_corrected(ctx, "tx_power_monitor_error", lane, tx - meter, -o.db,
+                                o.path_loss_id, LL_UNIT_DB);
   }
   if (d->adv.rx_power_monitor) {
     double rx = monitor_dbm(ctx, "RX", lane, st.rx_power_mw[i]);
-    ll_action_note(ctx, "lane %u: RX monitor %.2f dBm, reference %.3f dBm", lane, rx,
-                   d->rx_reference_dbm);
-    ll_action_measure_lane(ctx, "rx_power_monitor_error", lane, rx - d->rx_reference_dbm,
-                           LL_UNIT_DB);
+    LlPathOffset o = ll_actions_path_offset(ctx, LL_PATH_RX, lane, "rx_path_offset");
+    double reading = d->ref_reading_dbm + d->ref_oma_db;
+    ll_action_note(ctx, "lane %u: RX monitor %.2f dBm, reference %.3f dBm + %.3f dB (%s)", lane,
+                   rx, reading, o.db, ll_actions_offset_source(&o));
+    ll_action_measure_corrected(ctx, "rx_power_monitor_error", lane, rx - reading, -o.db,
+                                o.path_loss_id, LL_UNIT_DB);
   }
   return TRUE;
 }
@@ -126,7 +134,6 @@ compare(LlActionContext *ctx, GError **error)
       .wavelength_nm = ll_action_param_number(ctx, "wavelength"),
       .averaging_s = ll_action_param_number(ctx, "averaging"),
     },
-    .tx_offset_db = ll_action_param_number(ctx, "tx_path_offset"),
     .settle_us = (gint64) (ll_action_param_number(ctx, "monitor_settle") * 1e6),
   };
   d.evb = ll_actions_need_evb(ctx, error);
@@ -138,26 +145,28 @@ compare(LlActionContext *ctx, GError **error)
   d.img = img;
   double estimate, case_c;
   guint8 raw[2];
+  guint32 lanes = ll_action_lanes(ctx);
+  guint first = lanes ? (guint) __builtin_ctz(lanes) + 1 : 1;
   gboolean ok =
     ll_module_read_page(d.evb, 0, 0x01, ll_cmis_image_edit_page(img, 0, 0x01), error) &&
     ll_cmis_decode_advertising(img, &d.adv, error) &&
     ll_evb_twi_read(d.evb, CMIS_ADDRESS, 14, raw, sizeof raw, error) &&
     ll_evb_case_temperature(d.evb, &case_c, error) &&
-    ll_actions_rx_light_begin(ctx, &d.light, error) &&
+    ll_actions_rx_light_begin(ctx, &d.light, first, error) &&
     ll_actions_rx_light_set(ctx, &d.light, ll_action_param_number(ctx, "rx_power"),
                             LL_ACTIONS_RX_TOLERANCE_DB, &estimate, error);
   if (ok) {
     double module_c = ll_cmis_decode_temperature((guint16) (raw[0] << 8 | raw[1]));
     ll_action_note(ctx, "module %.2f C, case %.2f C", module_c, case_c);
     ll_action_measure(ctx, "temperature_monitor_error", module_c - case_c, LL_UNIT_C);
-    d.rx_reference_dbm = d.adv.rx_power_type == LL_CMIS_RX_POWER_OMA
-                           ? ll_actions_oma_dbm(estimate, ll_action_param_number(ctx, "ref_er"))
-                           : estimate;
+    d.ref_reading_dbm = estimate - d.light.offset.db;
+    d.ref_oma_db = d.adv.rx_power_type == LL_CMIS_RX_POWER_OMA
+                     ? ll_actions_oma_dbm(0, ll_action_param_number(ctx, "ref_er"))
+                     : 0;
     if (!d.adv.tx_power_monitor || !d.adv.rx_power_monitor)
       ll_action_note(ctx, "the module advertises no %s power monitor",
                      !d.adv.tx_power_monitor ? "TX" : "RX");
   }
-  guint32 lanes = ll_action_lanes(ctx);
   for (guint lane = 1; ok && lane <= 32; lane++)
     if ((lanes >> (lane - 1)) & 1)
       ok = compare_lane(ctx, &d, lane, error);
@@ -175,6 +184,7 @@ static const LlAction compare_action = {
     FALSE, ddm_params, ddm_measurements, ddm_roles },
   compare,
   NULL,
+  LL_PATH_BIT(LL_PATH_TX) | LL_PATH_BIT(LL_PATH_RX),
 };
 
 const LlAction *const ll_actions_ddm[] = { &compare_action, NULL };

@@ -74,6 +74,7 @@ static const LlAction supply_action = {
     FALSE, NULL, supply_measurements, evb_role },
   supply,
   NULL,
+  0,
 };
 
 /* ---- module.check-flags ---- */
@@ -113,6 +114,7 @@ static const LlAction flags_action = {
     flags_measurements, evb_role },
   check_flags,
   NULL,
+  0,
 };
 
 /* ---- module.check-lane-flags ---- */
@@ -151,6 +153,7 @@ static const LlAction lane_flags_action = {
     TRUE, NULL, lane_flags_measurements, evb_role },
   check_lane_flags,
   NULL,
+  0,
 };
 
 const LlAction *const ll_actions_evb[] = { &supply_action, &flags_action, &lane_flags_action,

@@ -65,6 +65,7 @@ static const LlAction power_up_action = {
     power_up_measurements, evb_role },
   power_up,
   NULL,
+  0,
 };
 
 /* ---- module.power-down ---- */
@@ -83,6 +84,7 @@ static const LlAction power_down_action = {
     NULL, no_measurements, evb_role },
   power_down,
   NULL,
+  0,
 };
 
 /* ---- module.identify ---- */
@@ -140,6 +142,7 @@ static const LlAction identify_action = {
     identify_measurements, evb_role },
   identify,
   NULL,
+  0,
 };
 
 /* ---- module.activate ---- */
@@ -184,6 +187,7 @@ static const LlAction activate_action = {
     activate_params, activate_measurements, evb_role },
   activate,
   NULL,
+  0,
 };
 
 const LlAction *const ll_actions_module[] = {

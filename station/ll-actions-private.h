@@ -23,16 +23,16 @@ LlEvb *ll_actions_need_evb(LlActionContext *ctx, GError **error);
 /* Parameters the optical actions share (rows of an LlParamSpec table). */
 #define LL_ACTIONS_TX_PATH_OFFSET_PARAM                                                        \
   { "tx_path_offset", LL_PARAM_NUMBER, LL_UNIT_DB, FALSE, "4.4 dB", TRUE, TRUE, -10, 30,       \
-    "added to what the meter or scope reads to refer it to the module's output: the loss of " \
-    "fibre, switch section 1 and splitter (4.4 dB is the simulated bench's nominal path; "    \
-    "path-loss calibration will measure it)" }
+    "the nominal loss of fibre, switch section 1 and splitter, added to what the meter or "   \
+    "scope reads to refer it to the module's output when the run has no path-loss "          \
+    "calibration of the lane (4.4 dB: the simulated bench's nominal path)" }
 
 /* The parameters ll_actions_rx_light_begin() reads. */
 #define LL_ACTIONS_RX_LIGHT_PARAMS                                                             \
   { "rx_path_offset", LL_PARAM_NUMBER, LL_UNIT_DB, FALSE, "12 dB", TRUE, TRUE, 0, 30,          \
-    "added to the reference meter's reading to estimate the received average power (the "     \
-    "tap's 13 dB less the through, switch and fibre losses; path-loss calibration will "      \
-    "measure it)" },                                                                           \
+    "the nominal offset added to the reference meter's reading to estimate the received "     \
+    "average power (the tap's 13 dB less the through, switch and fibre losses) when the run " \
+    "has no path-loss calibration of the lane" },                                             \
   { "ref_meter_channel", LL_PARAM_INTEGER, LL_UNIT_NONE, FALSE, "2", TRUE, TRUE, 1, 8,         \
     "the meter channel the reference tap is cabled to" },                                     \
   { "ref_wavelength", LL_PARAM_NUMBER, LL_UNIT_NM, FALSE, "1311 nm", TRUE, TRUE, 1200, 1700,   \
@@ -75,6 +75,24 @@ typedef struct {
 gboolean ll_actions_meter_read(LlPowerMeter *pm, LlMeterSetup *setup, double *dbm,
                                GError **error);
 
+/* The offset added to a reading through a path: the run's calibration of
+ * it, or the step's nominal parameter. */
+typedef struct {
+  double db;
+  gint64 path_loss_id; /* the calibrated path (LlPathLossValue.id); 0: nominal */
+  gboolean calibrated;
+} LlPathOffset;
+
+/* The offset of @lane's @path: the run's path-loss calibration of it when
+ * it has one, else the step's number parameter @nominal_param
+ * ("tx_path_offset", "rx_path_offset"). A TX path is looked up at the
+ * wavelength of the lane's light for the product, an RX path at the
+ * step's ref_wavelength. */
+LlPathOffset ll_actions_path_offset(LlActionContext *ctx, LlPathKind path, guint lane,
+                                    const char *nominal_param);
+/* "calibrated" or "nominal", for notes. */
+const char *ll_actions_offset_source(const LlPathOffset *offset);
+
 /* OMA in dBm of a signal of average power @avg_dbm and extinction ratio
  * @er_db: OMA = 2 Pavg (ER - 1) / (ER + 1), ER linear (reference section 2). */
 double ll_actions_oma_dbm(double avg_dbm, double er_db);
@@ -84,22 +102,26 @@ double ll_actions_oma_dbm(double avg_dbm, double er_db);
  * The reference transmitter reaches the receivers through the attenuator,
  * a 95/5 tap (the 5 % to the reference meter) and switch section 2. The
  * received average power is estimated as the reference meter's reading plus
- * a path offset (dB) that a later path-loss calibration will measure; until
- * then it is the step parameter rx_path_offset. */
+ * the lane's RX path offset (dB): its path-loss calibration, or the step
+ * parameter rx_path_offset. */
 typedef struct {
   LlAttenuator *att;
   guint att_channel;
   LlPowerMeter *pm;
   LlMeterSetup meter;
-  double path_offset_db; /* estimate = reference reading + this */
+  LlPathOffset offset;   /* estimate = reference reading + offset.db */
   double attenuation_db; /* the attenuation set last (NAN before) */
   double estimate_dbm;   /* the estimate read at that attenuation (NAN before) */
 } LlRxLight;
 
 /* Fills @light from the step's parameters attenuator_channel,
- * ref_meter_channel, ref_wavelength, averaging and rx_path_offset, sets the
- * attenuator's wavelength and opens its output. */
-gboolean ll_actions_rx_light_begin(LlActionContext *ctx, LlRxLight *light, GError **error);
+ * ref_meter_channel, ref_wavelength and averaging and the RX path offset of
+ * @lane (ll_actions_path_offset()), sets the attenuator's wavelength and
+ * opens its output. */
+gboolean ll_actions_rx_light_begin(LlActionContext *ctx, LlRxLight *light, guint lane,
+                                   GError **error);
+/* Makes the estimate that of @lane's RX path (the light stays as it is). */
+void ll_actions_rx_light_lane(LlActionContext *ctx, LlRxLight *light, guint lane);
 #define LL_ACTIONS_RX_TOLERANCE_DB 0.1
 
 /* Brings the estimated received average power to @dbm within @tolerance_db

@@ -2,11 +2,13 @@
  * (ll-actions-private.h): the reference transmitter through the attenuator,
  * a 95/5 tap whose 5 % goes to the reference meter, and switch section 2
  * channel (site - 1) * 8 + lane to the lane's receiver. The received average
- * power is estimated as the reference meter's reading plus rx_path_offset
- * (the tap's 13 dB less the through loss, the switch and the fibre: about
- * 12 dB on the simulated bench; a later path-loss calibration will measure
- * it per channel). BERT channel (site - 1) * 8 + lane checks what the lane's
- * receiver recovers.
+ * power is estimated as the reference meter's reading plus the lane's RX
+ * path offset (the tap's 13 dB less the through loss, the switch and the
+ * fibre: about 11.5 dB on the simulated bench): its path-loss calibration
+ * when the run has one, else the step parameter rx_path_offset. Powers
+ * derived from the estimate are reported with the reference reading as
+ * their raw value. BERT channel (site - 1) * 8 + lane checks what the
+ * lane's receiver recovers.
  *
  *   rx.ber          the BER at a stated received power, gated until its
  *                   verdict is decided at the stated confidence
@@ -61,8 +63,17 @@
 
 /* ---- the receivers' light ---- */
 
+void
+ll_actions_rx_light_lane(LlActionContext *ctx, LlRxLight *light, guint lane)
+{
+  LlPathOffset offset = ll_actions_path_offset(ctx, LL_PATH_RX, lane, "rx_path_offset");
+  if (!isnan(light->estimate_dbm))
+    light->estimate_dbm += offset.db - light->offset.db;
+  light->offset = offset;
+}
+
 gboolean
-ll_actions_rx_light_begin(LlActionContext *ctx, LlRxLight *light, GError **error)
+ll_actions_rx_light_begin(LlActionContext *ctx, LlRxLight *light, guint lane, GError **error)
 {
   *light = (LlRxLight) {
     .att_channel = (guint) ll_action_param_number(ctx, "attenuator_channel"),
@@ -71,7 +82,7 @@ ll_actions_rx_light_begin(LlActionContext *ctx, LlRxLight *light, GError **error
       .wavelength_nm = ll_action_param_number(ctx, "ref_wavelength"),
       .averaging_s = ll_action_param_number(ctx, "averaging"),
     },
-    .path_offset_db = ll_action_param_number(ctx, "rx_path_offset"),
+    .offset = ll_actions_path_offset(ctx, LL_PATH_RX, lane, "rx_path_offset"),
     .attenuation_db = NAN,
     .estimate_dbm = NAN,
   };
@@ -98,7 +109,7 @@ ll_actions_rx_light_set(LlActionContext *ctx, LlRxLight *light, double dbm, doub
       double ref;
       if (!ll_actions_meter_read(light->pm, &light->meter, &ref, error))
         return FALSE;
-      light->estimate_dbm = ref + light->path_offset_db;
+      light->estimate_dbm = ref + light->offset.db;
     }
     double diff = light->estimate_dbm - dbm;
     if (fabs(diff) <= tolerance_db) {
@@ -176,7 +187,7 @@ rx_begin(LlActionContext *ctx, Rx *rx, GError **error)
   rx->pattern = ll_action_param_string(ctx, "pattern");
   rx->sw = ll_actions_need_switch(ctx, error);
   rx->bert = rx->sw ? ll_actions_need_bert(ctx, error) : NULL;
-  return rx->bert && ll_actions_rx_light_begin(ctx, &rx->light, error) &&
+  return rx->bert && ll_actions_rx_light_begin(ctx, &rx->light, rx->lane, error) &&
          ll_optical_switch_select(rx->sw, 2, rx->channel, error) &&
          ll_bert_set_detector(rx->bert, rx->channel, rx->pattern, error);
 }
@@ -288,7 +299,8 @@ ber(LlActionContext *ctx, GError **error)
   ll_action_measure(ctx, "ber_upper", upper, LL_UNIT_RATIO);
   ll_action_measure(ctx, "ber_bits", c.bits, LL_UNIT_BITS);
   ll_action_measure(ctx, "ber_errors", c.errors, LL_UNIT_ERRORS);
-  ll_action_measure(ctx, "rx_power_set", power, LL_UNIT_DBM);
+  ll_action_measure_corrected(ctx, "rx_power_set", rx.lane, power - rx.light.offset.db,
+                              rx.light.offset.db, rx.light.offset.path_loss_id, LL_UNIT_DBM);
   ll_action_measure_boolean(ctx, "ber_verdict_pass", verdict == LL_BER_PASS);
   return TRUE;
 }
@@ -300,6 +312,7 @@ static const LlAction ber_action = {
     TRUE, ber_params, ber_measurements, rx_roles },
   ber,
   rx_parts,
+  LL_PATH_BIT(LL_PATH_RX),
 };
 
 /* ---- rx.sensitivity ---- */
@@ -472,9 +485,11 @@ sensitivity(LlActionContext *ctx, GError **error)
     return TRUE;
   const char *how;
   double oma = solve_sensitivity(points, &lo, &hi, target, &how);
-  ll_action_note(ctx, "lane %u: sensitivity %.3f dBm OMA at BER %.3g, by %s (%u points)", rx.lane,
-                 oma, target, how, points->len);
-  ll_action_measure(ctx, "sensitivity", oma, LL_UNIT_DBM);
+  ll_action_note(ctx, "lane %u: sensitivity %.3f dBm OMA at BER %.3g, by %s (%u points; RX path "
+                 "offset %.3f dB, %s)", rx.lane, oma, target, how, points->len, rx.light.offset.db,
+                 ll_actions_offset_source(&rx.light.offset));
+  ll_action_measure_corrected(ctx, "sensitivity", rx.lane, oma - rx.light.offset.db,
+                              rx.light.offset.db, rx.light.offset.path_loss_id, LL_UNIT_DBM);
   return TRUE;
 }
 
@@ -485,6 +500,7 @@ static const LlAction sensitivity_action = {
     TRUE, sensitivity_params, sensitivity_measurements, rx_roles },
   sensitivity,
   rx_parts,
+  LL_PATH_BIT(LL_PATH_RX),
 };
 
 const LlAction *const ll_actions_rx[] = { &ber_action, &sensitivity_action, NULL };

@@ -6,9 +6,10 @@
  * feeding the power meter's TX channel and the sampling scope; BERT channel
  * (site - 1) * 8 + lane drives the lane's host input. What the meter and the
  * scope see is the launch power less the fibre, switch and splitter losses;
- * the step parameter tx_path_offset adds them back (a later path-loss
- * calibration will measure them per channel). Ratios (extinction ratio,
- * TDECQ) need no correction.
+ * the lane's TX path loss adds them back: its path-loss calibration when
+ * the run has one (ll-path-loss.h), else the step parameter
+ * tx_path_offset. Both the reading and the corrected value are reported.
+ * Ratios (extinction ratio, TDECQ) need no correction.
  *
  *   tx.average-power  switch the lane to the meter, read its average power
  *   tx.eye            drive the lane with a pattern, measure the eye on the
@@ -131,6 +132,23 @@ ll_actions_meter_read(LlPowerMeter *pm, LlMeterSetup *setup, double *dbm, GError
   return ll_power_meter_read_dbm(pm, setup->channel, dbm, error);
 }
 
+LlPathOffset
+ll_actions_path_offset(LlActionContext *ctx, LlPathKind path, guint lane, const char *nominal_param)
+{
+  double nm = path == LL_PATH_TX ? ll_path_loss_lane_wavelength(ll_action_product(ctx), lane)
+                                 : ll_action_param_number(ctx, "ref_wavelength");
+  const LlPathLossValue *v = ll_action_path_loss(ctx, path, lane, nm);
+  if (v)
+    return (LlPathOffset) { v->loss_db, v->id, TRUE };
+  return (LlPathOffset) { ll_action_param_number(ctx, nominal_param), 0, FALSE };
+}
+
+const char *
+ll_actions_offset_source(const LlPathOffset *offset)
+{
+  return offset->calibrated ? "calibrated" : "nominal";
+}
+
 double
 ll_actions_oma_dbm(double avg_dbm, double er_db)
 {
@@ -156,7 +174,7 @@ static const LlParamSpec tx_power_params[] = {
 
 static const LlMeasurementSpec tx_power_measurements[] = {
   { "tx_power_avg", LL_UNIT_DBM, TRUE,
-    "average launch power: the meter's reading plus tx_path_offset" },
+    "average launch power: the meter's reading plus the lane's TX path loss" },
   { NULL },
 };
 
@@ -173,13 +191,15 @@ tx_power(LlActionContext *ctx, GError **error)
     .wavelength_nm = ll_action_param_number(ctx, "wavelength"),
     .averaging_s = ll_action_param_number(ctx, "averaging"),
   };
-  double offset = ll_action_param_number(ctx, "tx_path_offset");
+  LlPathOffset offset = ll_actions_path_offset(ctx, LL_PATH_TX, lane, "tx_path_offset");
   double dbm;
   if (!ll_optical_switch_select(sw, 1, ll_actions_lane_channel(ctx, lane), error) ||
       !ll_actions_meter_read(pm, &meter, &dbm, error))
     return FALSE;
-  ll_action_note(ctx, "lane %u: meter %.3f dBm, path offset %.2f dB", lane, dbm, offset);
-  ll_action_measure(ctx, "tx_power_avg", dbm + offset, LL_UNIT_DBM);
+  ll_action_note(ctx, "lane %u: meter %.3f dBm, path loss %.3f dB (%s)", lane, dbm, offset.db,
+                 ll_actions_offset_source(&offset));
+  ll_action_measure_corrected(ctx, "tx_power_avg", lane, dbm, offset.db, offset.path_loss_id,
+                              LL_UNIT_DBM);
   return TRUE;
 }
 
@@ -201,6 +221,7 @@ static const LlAction tx_power_action = {
     TRUE, tx_power_params, tx_power_measurements, meter_roles },
   tx_power,
   tx_power_parts,
+  LL_PATH_BIT(LL_PATH_TX),
 };
 
 /* ---- tx.eye ---- */
@@ -219,7 +240,7 @@ static const LlParamSpec eye_params[] = {
 static const LlMeasurementSpec eye_measurements[] = {
   { "eye_measured", LL_UNIT_NONE, TRUE,
     "the scope measured the eye (false: no light or no pattern lock on the lane)" },
-  { "oma_outer", LL_UNIT_DBM, TRUE, "outer OMA, plus tx_path_offset" },
+  { "oma_outer", LL_UNIT_DBM, TRUE, "outer OMA, plus the lane's TX path loss" },
   { "extinction_ratio", LL_UNIT_DB, TRUE, "outer extinction ratio" },
   { "tdecq", LL_UNIT_DB, TRUE, "transmitter and dispersion eye closure, quaternary" },
   { "oma_minus_tdecq", LL_UNIT_DBM, TRUE,
@@ -238,7 +259,7 @@ eye(LlActionContext *ctx, GError **error)
   guint lane = ll_action_lane(ctx);
   guint ch = ll_actions_lane_channel(ctx, lane);
   const char *pattern = ll_action_param_string(ctx, "pattern");
-  double offset = ll_action_param_number(ctx, "tx_path_offset");
+  LlPathOffset offset = ll_actions_path_offset(ctx, LL_PATH_TX, lane, "tx_path_offset");
   guint timeout_ms = (guint) (ll_action_param_number(ctx, "timeout") * 1000.0);
 
   g_autoptr(GError) err = NULL;
@@ -265,14 +286,15 @@ eye(LlActionContext *ctx, GError **error)
     ll_action_measure_boolean(ctx, "eye_measured", FALSE);
     return TRUE;
   }
-  double oma = r.oma_dbm + offset;
-  ll_action_note(ctx, "lane %u: scope OMA %.3f dBm, average %.3f dBm, path offset %.2f dB", lane,
-                 r.oma_dbm, r.avg_dbm, offset);
+  ll_action_note(ctx, "lane %u: scope OMA %.3f dBm, average %.3f dBm, path loss %.3f dB (%s)", lane,
+                 r.oma_dbm, r.avg_dbm, offset.db, ll_actions_offset_source(&offset));
   ll_action_measure_boolean(ctx, "eye_measured", TRUE);
-  ll_action_measure(ctx, "oma_outer", oma, LL_UNIT_DBM);
+  ll_action_measure_corrected(ctx, "oma_outer", lane, r.oma_dbm, offset.db, offset.path_loss_id,
+                              LL_UNIT_DBM);
   ll_action_measure(ctx, "extinction_ratio", r.er_db, LL_UNIT_DB);
   ll_action_measure(ctx, "tdecq", r.tdecq_db, LL_UNIT_DB);
-  ll_action_measure(ctx, "oma_minus_tdecq", oma - r.tdecq_db, LL_UNIT_DBM);
+  ll_action_measure_corrected(ctx, "oma_minus_tdecq", lane, r.oma_dbm - r.tdecq_db, offset.db,
+                              offset.path_loss_id, LL_UNIT_DBM);
   return TRUE;
 }
 
@@ -295,6 +317,7 @@ static const LlAction eye_action = {
     TRUE, eye_params, eye_measurements, eye_roles },
   eye,
   eye_parts,
+  LL_PATH_BIT(LL_PATH_TX),
 };
 
 const LlAction *const ll_actions_tx[] = { &tx_power_action, &eye_action, NULL };

@@ -32,6 +32,7 @@ static const LlAction wait = {
     no_measurements, NULL },
   wait_action,
   NULL,
+  0,
 };
 
 const LlAction *const ll_actions_util[] = { &wait, NULL };

@@ -14,12 +14,17 @@
 #include <math.h>
 #include <string.h>
 
+#define MAX_SITES 64
+
 struct _LlEngine {
   LlStation *station;
   const LlSequence *seq;
   GPtrArray *tables;
   GArray *listeners; /* of Listener */
   LlCorner corner;
+  GArray *path_needs;                      /* of LlPathNeed */
+  GMutex path_lock;                        /* path_loss */
+  LlPathLossTable *path_loss[MAX_SITES + 1]; /* by site; NULL: none */
 };
 
 typedef struct {
@@ -36,6 +41,7 @@ struct _LlActionContext {
   GCancellable *cancel;
   LlInstrument *by_class[LL_CLASS_COUNT];
   guint attempt;
+  LlPathLossTable *path_loss; /* the run's calibration of its site; NULL: none */
   gint64 deadline_us;   /* the attempt's timeout on the station clock; 0: none */
   GPtrArray *reported;  /* of LlMeasurement*: this attempt's values (owned) */
   LlStepResult *result;
@@ -105,6 +111,8 @@ ll_engine_new(LlStation *station, const LlSequence *seq, GPtrArray *tables)
   e->tables = g_ptr_array_ref(tables);
   e->listeners = g_array_new(FALSE, FALSE, sizeof(Listener));
   e->corner.kind = LL_CORNER_ROOM;
+  e->path_needs = ll_path_loss_needs(seq);
+  g_mutex_init(&e->path_lock);
   return e;
 }
 
@@ -115,7 +123,40 @@ ll_engine_free(LlEngine *e)
     return;
   g_ptr_array_unref(e->tables);
   g_array_unref(e->listeners);
+  g_array_unref(e->path_needs);
+  for (guint i = 0; i <= MAX_SITES; i++)
+    g_clear_pointer(&e->path_loss[i], ll_path_loss_table_unref);
+  g_mutex_clear(&e->path_lock);
   g_free(e);
+}
+
+void
+ll_engine_set_path_loss(LlEngine *e, guint site, LlPathLossTable *table)
+{
+  if (site > MAX_SITES)
+    return;
+  g_mutex_lock(&e->path_lock);
+  g_clear_pointer(&e->path_loss[site], ll_path_loss_table_unref);
+  e->path_loss[site] = table ? ll_path_loss_table_ref(table) : NULL;
+  g_mutex_unlock(&e->path_lock);
+}
+
+const GArray *
+ll_engine_path_needs(LlEngine *e)
+{
+  return e->path_needs;
+}
+
+/* A reference to @site's table, or NULL. */
+static LlPathLossTable *
+site_path_loss(LlEngine *e, guint site)
+{
+  if (site > MAX_SITES)
+    return NULL;
+  g_mutex_lock(&e->path_lock);
+  LlPathLossTable *t = e->path_loss[site] ? ll_path_loss_table_ref(e->path_loss[site]) : NULL;
+  g_mutex_unlock(&e->path_lock);
+  return t;
 }
 
 void
@@ -212,6 +253,40 @@ ll_action_serial(LlActionContext *ctx)
   return ctx->run->serial;
 }
 
+const char *
+ll_action_product(LlActionContext *ctx)
+{
+  return ctx->engine->seq->product;
+}
+
+LlStation *
+ll_action_station(LlActionContext *ctx)
+{
+  return ctx->engine->station;
+}
+
+const LlPathLossValue *
+ll_action_path_loss(LlActionContext *ctx, LlPathKind path, guint lane, double wavelength_nm)
+{
+  const LlPathLossValue *v =
+    ctx->path_loss ? ll_path_loss_table_lookup(ctx->path_loss, path, lane, wavelength_nm) : NULL;
+  if (v && v->expires_utc && g_date_time_compare(ctx->run->started_utc, v->expires_utc) >= 0)
+    return NULL; /* expired before the run: not used (a station that needs it refused the run) */
+  return v;
+}
+
+const LlValue *
+ll_action_run_value(LlActionContext *ctx, const char *name, guint lane)
+{
+  GPtrArray *kept = ctx->run->measurements;
+  for (guint i = kept->len; i-- > 0;) {
+    const LlMeasurement *m = kept->pdata[i];
+    if (m->lane == lane && g_str_equal(m->name, name))
+      return &m->value;
+  }
+  return NULL;
+}
+
 LlClock *
 ll_action_clock(LlActionContext *ctx)
 {
@@ -255,6 +330,7 @@ report(LlActionContext *ctx, const char *name, guint lane)
   m->time_us = ll_clock_now(ll_action_clock(ctx));
   m->judgement.verdict = LL_VERDICT_PASS;
   m->judgement.value = m->judgement.margin = m->judgement.margin_pct = NAN;
+  m->raw = m->correction_db = NAN;
   g_ptr_array_add(ctx->reported, m);
   return m;
 }
@@ -269,6 +345,17 @@ void
 ll_action_measure(LlActionContext *ctx, const char *name, double value, LlUnit unit)
 {
   ll_action_measure_lane(ctx, name, ctx->lane, value, unit);
+}
+
+void
+ll_action_measure_corrected(LlActionContext *ctx, const char *name, guint lane, double raw,
+                            double correction_db, gint64 path_loss_id, LlUnit unit)
+{
+  LlMeasurement *m = report(ctx, name, lane);
+  ll_value_set_number(&m->value, raw + correction_db, unit);
+  m->raw = raw;
+  m->correction_db = correction_db;
+  m->path_loss_id = path_loss_id;
 }
 
 void
@@ -412,6 +499,7 @@ typedef struct {
   LlRunResult *run;
   GCancellable *cancel;
   guint done, total;
+  LlPathLossTable *path_loss; /* the site's calibration for this run; NULL: none */
 } Run;
 
 typedef struct {
@@ -514,7 +602,7 @@ run_call(Run *r, const LlStep *step, guint lane)
 
   LlActionContext ctx = { .engine = e, .run = r->run, .step = step, .lane = lane,
                           .lanes = lane ? 1u << (lane - 1) : step_lanes(e, step),
-                          .cancel = r->cancel, .result = res };
+                          .cancel = r->cancel, .result = res, .path_loss = r->path_loss };
   const LlAction *action = ll_actions_lookup(step->action);
   LlLease leased[16];
   guint n_leased = 0;
@@ -641,7 +729,8 @@ ll_engine_run(LlEngine *e, guint site, const char *serial, GCancellable *cancel)
   run->started_us = ll_clock_now(clock);
   run->started_utc = g_date_time_new_now_utc();
 
-  Run r = { e, run, cancel, 0, 0 };
+  g_autoptr(LlPathLossTable) path_loss = site_path_loss(e, site);
+  Run r = { e, run, cancel, 0, 0, path_loss };
   for (guint i = 0; i < e->seq->steps->len; i++) {
     const LlStep *step = e->seq->steps->pdata[i];
     r.total += step->per_lane && step->spec && step->spec->lane_action
@@ -652,11 +741,22 @@ ll_engine_run(LlEngine *e, guint site, const char *serial, GCancellable *cancel)
 
   gboolean stop = FALSE, error = FALSE, aborted = FALSE, refused = FALSE;
   g_autoptr(GError) cal_err = NULL;
-  if (!ll_engine_check_calibration(e, site, NULL, &cal_err)) {
+  const LlStationConfig *cfg = ll_station_config(e->station);
+  if (!ll_engine_check_calibration(e, site, NULL, &cal_err) ||
+      (cfg->path_loss_expiry_h > 0 &&
+       !ll_path_loss_table_check(path_loss, cfg->id, site, e->path_needs, run->started_utc,
+                                 cfg->path, &cal_err))) {
     /* nothing is touched, not even cleanup: no number may come from an
-     * instrument past its calibration */
+     * instrument past its calibration, or through a path not calibrated */
     refused = error = stop = TRUE;
     run->message = g_strdup(cal_err->message);
+  }
+  /* the newest calibration among the paths the run measures through */
+  for (guint i = 0; path_loss && i < e->path_needs->len; i++) {
+    const LlPathNeed *n = &g_array_index(e->path_needs, LlPathNeed, i);
+    const LlPathLossValue *v = ll_path_loss_table_lookup(path_loss, n->path, n->lane, n->wavelength_nm);
+    if (v && v->set_id > run->path_loss_set_id)
+      run->path_loss_set_id = v->set_id;
   }
   g_autoptr(GArray) failed_bins = g_array_new(FALSE, FALSE, sizeof(guint));
   /* every call in the order this site runs them: (step, lane) */

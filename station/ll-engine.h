@@ -59,6 +59,11 @@ typedef struct {
   const LlLimit *limit;  /* the limit in effect (owned by the tables) */
   LlJudgement judgement;
   gint64 time_us;        /* on the station clock */
+  /* a value corrected for an optical path (ll_action_measure_corrected()):
+   * value = raw + correction_db */
+  double raw;            /* as read; NAN when not corrected */
+  double correction_db;  /* NAN when not corrected */
+  gint64 path_loss_id;   /* the calibrated path used; 0: a nominal offset or none */
 } LlMeasurement;
 
 typedef struct {
@@ -85,6 +90,7 @@ typedef struct {
   double worst_margin_pct;
   gint64 started_us, finished_us; /* station clock */
   GDateTime *started_utc;
+  gint64 path_loss_set_id; /* the newest path-loss calibration the run used; 0: none */
 } LlRunResult;
 
 void ll_run_result_free(LlRunResult *r);
@@ -129,6 +135,17 @@ GQuark ll_engine_error_quark(void);
 typedef enum {
   LL_ENGINE_ERROR_CALIBRATION, /* an instrument the run needs is past its calibration due date */
 } LlEngineError;
+
+/* The path-loss calibration of @site that runs started after the call
+ * correct their optical readings with (NULL: none; the nominal offsets of
+ * the sequence are used). Takes a reference. On a station whose file sets
+ * path-loss-expiry-h, a run whose sequence measures light through a path
+ * the table does not hold valid is an ERROR before any step (the message
+ * of ll_path_loss_table_check()); ll-calibration.h loads tables from the
+ * results store. */
+void ll_engine_set_path_loss(LlEngine *engine, guint site, LlPathLossTable *table);
+/* The paths the engine's sequence measures through (ll_path_loss_needs()). */
+const GArray *ll_engine_path_needs(LlEngine *engine);
 
 /* Checks that every instrument the sequence's steps use on @site (each
  * step's roles as the engine resolves them, the site's EVB included) is

@@ -17,6 +17,7 @@
 #include "sim/ll-twin.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 G_DEFINE_QUARK(ll-config-error-quark, ll_config_error)
@@ -244,6 +245,7 @@ ll_station_config_free(LlStationConfig *config)
   g_free(config->line);
   g_free(config->description);
   g_free(config->database);
+  g_free(config->golden_references);
   g_clear_pointer(&config->instruments, g_ptr_array_unref);
   g_clear_pointer(&config->sites, g_ptr_array_unref);
   simulation_free(config->simulation);
@@ -381,17 +383,36 @@ parse_uint_text(const char *text, guint64 max, guint64 *out)
 static void
 check_station(Ctx *c, const GroupPos *g, LlStationConfig *cfg)
 {
-  static const char *const known[] = { "id", "line", "description", "database", "retest-limit" };
+  static const char *const known[] = { "id", "line", "description", "database", "retest-limit",
+                                       "path-loss-expiry-h", "golden-references" };
   check_keys(c, g, known, G_N_ELEMENTS(known));
   cfg->id = required(c, g, "id", "ST-07");
   cfg->line = required(c, g, "line", "L3-800G");
   cfg->description = optional(c, g, "description");
+  g_autofree gchar *dir = g_path_get_dirname(c->file);
   g_autofree gchar *database = optional(c, g, "database");
   if (database && !g_path_is_absolute(database)) {
-    g_autofree gchar *dir = g_path_get_dirname(c->file);
     cfg->database = g_build_filename(dir, database, NULL);
   } else {
     cfg->database = g_steal_pointer(&database);
+  }
+  g_autofree gchar *golden = optional(c, g, "golden-references");
+  cfg->golden_references = golden && g_path_is_absolute(golden)
+                             ? g_steal_pointer(&golden)
+                             : g_build_filename(dir, golden ? golden : "golden", NULL);
+  g_autofree gchar *expiry = optional(c, g, "path-loss-expiry-h");
+  if (expiry) {
+    char *end = NULL;
+    double h = g_ascii_strtod(expiry, &end);
+    if (end != expiry && !*end && isfinite(h) && h > 0 && h <= 8760) {
+      cfg->path_loss_expiry_h = h;
+    } else {
+      const KeyPos *kp = find_key(g, "path-loss-expiry-h");
+      ll_diag_add(c->diags, LL_DIAG_ERROR, c->file, kp ? kp->line : g->line, kp ? kp->value_col : 1,
+                  "the hours a path-loss calibration stays valid, e.g. path-loss-expiry-h = 12",
+                  "path-loss-expiry-h '%s' is not a number of hours above 0 and at most 8760",
+                  expiry);
+    }
   }
   g_autofree gchar *limit = optional(c, g, "retest-limit");
   guint64 v;

@@ -6,6 +6,8 @@
  *   line = L3-800G
  *   database = results.db
  *   retest-limit = 3
+ *   path-loss-expiry-h = 12
+ *   golden-references = golden
  *
  *   [instrument pm1]
  *   class = power-meter
@@ -80,6 +82,12 @@ typedef struct {
                             file's folder when relative; NULL when not given */
   guint retest_limit;    /* `retest-limit`: attempts a serial number may have at one
                             operation (sequence); 0 when not given (no cap) */
+  double path_loss_expiry_h; /* `path-loss-expiry-h`: how long a path-loss calibration is
+                            valid, hours; runs measuring light need a valid one. 0 when
+                            not given (the sequences' nominal path offsets are used) */
+  gchar *golden_references; /* `golden-references`: the folder of the golden modules'
+                            reference files (SERIAL.yaml), resolved against the station
+                            file's folder; default its folder's `golden` */
   GPtrArray *instruments; /* of LlInstrumentConfig*, in file order */
   GPtrArray *sites;       /* of LlSiteConfig*, by number */
   LlSimulationConfig *simulation; /* NULL unless the file has [simulation] */

@@ -181,6 +181,11 @@ test_single_problems(void)
     { "[station]\nid = A\nline = B\nretest-limit = three\n",
       "4:16: error: retest-limit 'three' is not a number from 1 to 1000" },
     { "[station]\nid = A\nline = B\nretest-limit = 3\ndatabase = results.db\n", NULL },
+    { "[station]\nid = A\nline = B\npath-loss-expiry-h = 0\n",
+      "4:22: error: path-loss-expiry-h '0' is not a number of hours above 0 and at most 8760" },
+    { "[station]\nid = A\nline = B\npath-loss-expiry-h = 12h\n",
+      "4:22: error: path-loss-expiry-h '12h' is not a number of hours above 0 and at most 8760" },
+    { "[station]\nid = A\nline = B\npath-loss-expiry-h = 0.5\ngolden-references = /srv/golden\n", NULL },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree gchar *got = load_text(cases[i].text);
@@ -200,7 +205,8 @@ test_known_lists(void)
   g_autofree gchar *keys = load_text("[station]\nid = A\nline = B\nzzzzzzzz = 1\n");
   g_assert_cmpstr(keys, ==,
                   "4:1: error: unknown key 'zzzzzzzz' in [station]\n"
-                  "  hint: known keys in [station]: id, line, description, database, retest-limit");
+                  "  hint: known keys in [station]: id, line, description, database, retest-limit, "
+                  "path-loss-expiry-h, golden-references");
   g_autofree gchar *ikeys = load_text("[station]\nid = A\nline = B\n[instrument e]\nclass = evb\n"
                                       "driver = lightline-evb\nresource = sim:scpi\nzzzzzzzz = 1\n");
   g_assert_cmpstr(ikeys, ==,
@@ -234,11 +240,20 @@ test_database(void)
   g_assert_no_error(err);
   g_assert_cmpstr(rel->database, ==, "/srv/st07/data/results.db");
   g_assert_cmpuint(rel->retest_limit, ==, 3);
+  g_assert_cmpfloat(rel->path_loss_expiry_h, ==, 0);
+  g_assert_cmpstr(rel->golden_references, ==, "/srv/st07/golden");
   static const char abs_text[] = "[station]\nid = A\nline = B\ndatabase = /var/lib/ll/r.db\n";
   g_autoptr(LlStationConfig) abs = ll_station_config_load_data("st/station.ini", abs_text, strlen(abs_text), NULL, &err);
   g_assert_no_error(err);
   g_assert_cmpstr(abs->database, ==, "/var/lib/ll/r.db");
   g_assert_cmpuint(abs->retest_limit, ==, 0);
+  static const char cal_text[] = "[station]\nid = A\nline = B\npath-loss-expiry-h = 12\n"
+                                 "golden-references = ref/golden\n";
+  g_autoptr(LlStationConfig) cal = ll_station_config_load_data("/srv/st07/station.ini", cal_text,
+                                                               strlen(cal_text), NULL, &err);
+  g_assert_no_error(err);
+  g_assert_cmpfloat(cal->path_loss_expiry_h, ==, 12);
+  g_assert_cmpstr(cal->golden_references, ==, "/srv/st07/ref/golden");
   static const char none[] = "[station]\nid = A\nline = B\n";
   g_autoptr(LlStationConfig) no_db = ll_station_config_load_data("station.ini", none, strlen(none), NULL, &err);
   g_assert_null(no_db->database);
