@@ -42,6 +42,7 @@ typedef struct {
   LlFixtureOutputs evb;   /* what the site's EVB drives */
   double tx_fibre_db[LL_MAX_LANES];
   double rx_fibre_db[LL_MAX_LANES];
+  GRand *noise;           /* the noise of readings of this site's light and pins */
 } Site;
 
 typedef struct {
@@ -116,6 +117,7 @@ ll_bench_new(const LlBenchConfig *config)
   for (guint s = 0; s < LL_BENCH_MAX_SITES; s++) {
     b->site[s].case_c = NAN;
     ll_fixture_outputs_default(&b->site[s].evb);
+    b->site[s].noise = g_rand_new_with_seed((guint32) ((config->seed ^ 0x5eed) + 7919u * (s + 1)));
     for (guint l = 0; l < LL_MAX_LANES; l++) {
       b->site[s].tx_fibre_db[l] = g_rand_double_range(r, 0.2, 0.6);
       b->site[s].rx_fibre_db[l] = g_rand_double_range(r, 0.2, 0.6);
@@ -144,8 +146,10 @@ ll_bench_unref(LlBench *b)
 {
   if (!b || !g_atomic_int_dec_and_test(&b->ref))
     return;
-  for (guint s = 0; s < LL_BENCH_MAX_SITES; s++)
+  for (guint s = 0; s < LL_BENCH_MAX_SITES; s++) {
     ll_module_sim_free(b->site[s].module);
+    g_rand_free(b->site[s].noise);
+  }
   if (b->own_clock)
     ll_clock_virtual_free(b->clock);
   g_array_unref(b->detectors);
@@ -289,6 +293,21 @@ double
 ll_bench_noise(LlBench *b, double sd)
 {
   return sd * ll_sim_gauss(b->noise);
+}
+
+double
+ll_bench_site_noise(LlBench *b, guint site, double sd)
+{
+  if (site < 1 || site > LL_BENCH_MAX_SITES)
+    return ll_bench_noise(b, sd);
+  return sd * ll_sim_gauss(b->site[site - 1].noise);
+}
+
+double
+ll_bench_path_noise(LlBench *b, guint section, double sd)
+{
+  guint ch = ll_bench_switch_get(b, section);
+  return ch ? ll_bench_site_noise(b, (ch - 1) / LL_MAX_LANES + 1, sd) : ll_bench_noise(b, sd);
 }
 
 void

@@ -87,6 +87,13 @@ LlClock *ll_bench_clock(LlBench *bench);
 /* The bench's random source for measurement noise: a normal deviate of
  * standard deviation @sd (call with the lock held). */
 double ll_bench_noise(LlBench *bench, double sd);
+/* The same from @site's own stream (its EVB's readings), so what one site
+ * reads does not depend on when the other sites read. */
+double ll_bench_site_noise(LlBench *bench, guint site, double sd);
+/* The same for a reading of the light switch @section (1: transmitters, 2:
+ * receivers) routes: from the stream of the site it selects (the bench's
+ * own when it selects nothing). With the bench locked. */
+double ll_bench_path_noise(LlBench *bench, guint section, double sd);
 
 /* Takes the lock and brings every registered error detector up to now
  * (ll_bench_settle()). */

@@ -266,7 +266,7 @@ measure_voltage(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString
   LlModuleSim *m = module(e);
   const LlFixtureOutputs *o = outputs(e);
   double i = m ? ll_module_sim_current_a(m) : 0;
-  double v = o->power ? o->volts - 0.012 * i + ll_bench_noise(e->bench, 0.0005) : 0.0;
+  double v = o->power ? o->volts - 0.012 * i + ll_bench_site_noise(e->bench, e->site, 0.0005) : 0.0;
   ll_bench_unlock(e->bench);
   g_string_append_printf(reply, "%.4f", v);
 }
@@ -278,7 +278,7 @@ measure_current(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString
   ll_sim_device_busy(dev, 2000, LL_ACTIVITY_EVB);
   ll_bench_lock(e->bench);
   LlModuleSim *m = module(e);
-  double i = m && outputs(e)->power ? ll_module_sim_current_a(m) * (1 + ll_bench_noise(e->bench, 0.002)) : 0;
+  double i = m && outputs(e)->power ? ll_module_sim_current_a(m) * (1 + ll_bench_site_noise(e->bench, e->site, 0.002)) : 0;
   ll_bench_unlock(e->bench);
   g_string_append_printf(reply, "%.4f", MAX(0.0, i));
 }
@@ -310,7 +310,7 @@ temperature_case(LlSimDevice *dev, gpointer state, const LlSimCall *call, GStrin
   LlModuleSim *m = module(e);
   double c = m ? ll_module_sim_case_temperature(m)
                : e->head ? outputs(e)->setpoint_c : ll_bench_config(e->bench)->ambient_c;
-  c += ll_bench_noise(e->bench, 0.05);
+  c += ll_bench_site_noise(e->bench, e->site, 0.05);
   ll_bench_unlock(e->bench);
   g_string_append_printf(reply, "%.2f", c);
 }

@@ -382,8 +382,9 @@ meter_read(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *rep
     dbm = ll_bench_port_power_dbm(s->bench, s->port[i]);
     nm = ll_bench_port_wavelength_nm(s->bench, s->port[i]);
   }
-  noise = ll_bench_noise(s->bench, NOISE_DB * k);
-  floor_noise = ll_bench_noise(s->bench, FLOOR_NOISE * k);
+  guint section = s->port[i] == LL_BENCH_PORT_RX ? 2 : 1;
+  noise = ll_bench_path_noise(s->bench, section, NOISE_DB * k);
+  floor_noise = ll_bench_path_noise(s->bench, section, FLOOR_NOISE * k);
   ll_bench_unlock(s->bench);
 
   double mw = ll_dbm_to_mw(spec->floor_dbm) * MAX(0.05, 1.0 + floor_noise);

@@ -156,10 +156,10 @@ scope_single(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *r
   a->modulated = v.modulated;
   a->plock = s->plock;
   a->tdecq_pattern = tdecq_pattern(v.pattern);
-  a->value[MEAS_APOWER] = v.avg_dbm + ll_bench_noise(s->bench, NOISE_DB);
-  a->value[MEAS_OMA] = v.oma_dbm + ll_bench_noise(s->bench, NOISE_DB);
-  a->value[MEAS_ER] = v.er_db + ll_bench_noise(s->bench, NOISE_DB);
-  a->value[MEAS_TDECQ] = MAX(0.0, v.tdecq_db + ll_bench_noise(s->bench, NOISE_DB));
+  a->value[MEAS_APOWER] = v.avg_dbm + ll_bench_path_noise(s->bench, 1, NOISE_DB);
+  a->value[MEAS_OMA] = v.oma_dbm + ll_bench_path_noise(s->bench, 1, NOISE_DB);
+  a->value[MEAS_ER] = v.er_db + ll_bench_path_noise(s->bench, 1, NOISE_DB);
+  a->value[MEAS_TDECQ] = MAX(0.0, v.tdecq_db + ll_bench_path_noise(s->bench, 1, NOISE_DB));
   ll_bench_unlock(s->bench);
   s->acquired = TRUE;
   ll_sim_device_busy(dev, ACQUIRE_US, LL_ACTIVITY_SCOPE);
