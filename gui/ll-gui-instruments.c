@@ -146,6 +146,18 @@ ll_gui_runner_connect_all(LlGuiRunner *r)
     ll_gui_runner_connect_instrument(r, ll_instrument_config(all->pdata[i])->name, TRUE);
 }
 
+gboolean
+ll_gui_runner_connecting(LlGuiRunner *r)
+{
+  GHashTableIter it;
+  gpointer state;
+  g_hash_table_iter_init(&it, r->instruments);
+  while (g_hash_table_iter_next(&it, NULL, &state))
+    if (((LlGuiInstrumentState *) state)->connection == LL_GUI_INSTRUMENT_CONNECTING)
+      return TRUE;
+  return FALSE;
+}
+
 /* ---- SCPI console ---- */
 
 typedef struct {

@@ -498,7 +498,6 @@ site_thread(gpointer data)
 {
   LlGuiSiteRun *sr = data;
   LlGuiRunner *r = sr->runner;
-  ll_station_load_unit(r->station, sr->site, sr->serial);
   Finished *f = g_new0(Finished, 1);
   f->site = sr->site;
   f->result = ll_engine_run(r->engine, sr->site, sr->serial, sr->cancel);
@@ -540,6 +539,7 @@ ll_gui_runner_start(LlGuiRunner *r, guint site, const char *serial, GError **err
   sr->serial = g_strdup(serial);
   sr->cancel = g_cancellable_new();
   r->started_once = TRUE;
+  ll_station_load_unit(r->station, site, serial);
   g_autofree gchar *name = g_strdup_printf("site-%u", site);
   sr->thread = ll_clock_virtual_thread_new(ll_station_get_clock(r->station), name, site_thread, sr);
   g_signal_emit(r, signals[SIG_RUN_STARTED], 0, site, serial);

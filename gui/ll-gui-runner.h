@@ -168,6 +168,8 @@ const LlGuiInstrumentState *ll_gui_runner_instrument(LlGuiRunner *runner, const 
 void ll_gui_runner_connect_instrument(LlGuiRunner *runner, const char *name, gboolean connect);
 /* Opens every instrument of the station at once. */
 void ll_gui_runner_connect_all(LlGuiRunner *runner);
+/* TRUE while an instrument is being opened or closed. */
+gboolean ll_gui_runner_connecting(LlGuiRunner *runner);
 
 /* Sends one SCPI line to instrument @name on a worker thread, leasing the
  * instrument whole for it (so it waits for a site's step using it). A line

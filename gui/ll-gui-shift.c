@@ -3,7 +3,7 @@
  * Enter, as a barcode scanner does; each verdict is printed as it comes,
  * then a summary like `lightline demo`'s. Sites started together start at
  * one instant of a virtual bench clock (this thread holds time while it
- * starts them), so a shift in virtual time is deterministic. */
+ * starts them), as a verdict holds it until the next unit is started. */
 #include "ll-gui-modes.h"
 
 #include <math.h>
@@ -118,6 +118,15 @@ on_run_finished(LlGuiRunner *runner, guint site, gpointer result, Shift *s)
   feed(s);
 }
 
+static void
+on_instrument_changed(LlGuiRunner *runner, const char *name, Shift *s)
+{
+  if (ll_gui_runner_connecting(runner))
+    return;
+  g_signal_handlers_disconnect_by_func(runner, on_instrument_changed, s);
+  feed(s);
+}
+
 void
 ll_gui_shift_start(LlGuiWindow *win, guint units, LlGuiModeDone done, gpointer data)
 {
@@ -135,5 +144,11 @@ ll_gui_shift_start(LlGuiWindow *win, guint units, LlGuiModeDone done, gpointer d
   s->t0 = ll_clock_now(ll_station_get_clock(ll_gui_runner_get_station(s->runner)));
   /* after the operator screen's handler, so it shows the verdict first */
   g_signal_connect_after(s->runner, "run-finished", G_CALLBACK(on_run_finished), s);
-  feed(s);
+  /* the instruments are being opened: the first units start once they
+   * are (an opening leases a whole instrument, and which of it and a site
+   * gets there first would make a virtual-time shift differ run to run) */
+  if (ll_gui_runner_connecting(s->runner))
+    g_signal_connect(s->runner, "instrument-changed", G_CALLBACK(on_instrument_changed), s);
+  else
+    feed(s);
 }

@@ -103,19 +103,6 @@ all_held(void)
   return yes;
 }
 
-static gboolean
-connecting(Tour *t)
-{
-  GPtrArray *all = ll_station_instruments(ll_gui_runner_get_station(t->runner));
-  for (guint i = 0; i < all->len; i++) {
-    const LlGuiInstrumentState *s =
-      ll_gui_runner_instrument(t->runner, ll_instrument_config(all->pdata[i])->name);
-    if (s->connection == LL_GUI_INSTRUMENT_CONNECTING || s->connection == LL_GUI_INSTRUMENT_UNKNOWN)
-      return TRUE;
-  }
-  return FALSE;
-}
-
 static const char *
 label_text(Tour *t, const char *page, const char *name)
 {
@@ -138,7 +125,7 @@ tick(gpointer data)
   t->ticks++;
   switch (t->state) {
   case TOUR_CONNECTING:
-    if (!connecting(t) && t->ticks > 3)
+    if (!ll_gui_runner_connecting(t->runner) && t->ticks > 3)
       next(t, TOUR_START);
     break;
   case TOUR_START: {
