@@ -9,6 +9,9 @@
 
 G_DEFINE_QUARK(ll-report-error-quark, ll_report_error)
 
+/* PRAGMA application_id of a results store, 'LLRS' (docs/results-store.md) */
+#define STORE_APPLICATION_ID 0x4C4C5253
+
 gboolean
 ll_report_db_error(LlReportDb *db, const char *what, GError **error)
 {
@@ -94,13 +97,14 @@ ll_report_db_open(const char *path, GError **error)
   }
   /* a station may be committing a step: wait for it rather than fail */
   sqlite3_busy_timeout(db->db, 10000);
-  gint64 version = 0, runs = 0;
+  gint64 version = 0, runs = 0, app = 0;
   if (!query_int(db, "PRAGMA user_version", &version, error) ||
+      !query_int(db, "PRAGMA application_id", &app, error) ||
       !query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'runs'", &runs, error)) {
     g_prefix_error(error, "not a results store: ");
     return NULL;
   }
-  if (version < 1 || !runs) {
+  if (version < 1 || !runs || app != STORE_APPLICATION_ID) {
     g_set_error(error, LL_REPORT_ERROR, LL_REPORT_ERROR_STORE, "%s: not a results store", path);
     return NULL;
   }

@@ -166,15 +166,31 @@ ll_xlsx_finish(LlXlsx *x, GError **error)
   return TRUE;
 }
 
+/* @text as a document property may hold it: valid UTF-8 without control
+ * characters (XML 1.0 has no escape for them there). */
+static gchar *
+property_text(const char *text)
+{
+  if (!text)
+    return NULL;
+  gchar *valid = g_utf8_make_valid(text, -1);
+  for (gchar *p = valid; *p; p++)
+    if ((guchar) *p < 0x20)
+      *p = ' ';
+  return valid;
+}
+
 void
 ll_xlsx_properties(LlXlsx *x, const char *title, const char *subject, const char *author, const char *comments)
 {
+  g_autofree gchar *t = property_text(title), *s = property_text(subject), *a = property_text(author);
+  g_autofree gchar *c = property_text(comments);
   lxw_doc_properties props = {
-    .title = (char *) title,
-    .subject = (char *) subject,
-    .author = (char *) author,
+    .title = t,
+    .subject = s,
+    .author = a,
     .company = (char *) "Lightline",
-    .comments = (char *) comments,
+    .comments = c,
     .created = (time_t) g_date_time_to_unix(x->created),
   };
   ll_xlsx_check(x, workbook_set_properties(x->wb, &props), "workbook properties");
