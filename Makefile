@@ -36,6 +36,8 @@ bench: build
 	$(BUILD)/bench/bench-final-test
 	@echo
 	$(BUILD)/bench/bench-sites
+	@echo
+	$(BUILD)/bench/bench-reports
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
