@@ -737,6 +737,13 @@ ll_engine_run(LlEngine *e, guint site, const char *serial, GCancellable *cancel)
                  ? (guint) __builtin_popcount(step_lanes(e, step))
                  : 1;
   }
+  /* the newest calibration among the paths the run measures through */
+  for (guint i = 0; path_loss && i < e->path_needs->len; i++) {
+    const LlPathNeed *n = &g_array_index(e->path_needs, LlPathNeed, i);
+    const LlPathLossValue *v = ll_path_loss_table_lookup(path_loss, n->path, n->lane, n->wavelength_nm);
+    if (v && v->set_id > run->path_loss_set_id)
+      run->path_loss_set_id = v->set_id;
+  }
   emit_simple(&r, LL_EVENT_RUN_STARTED, NULL, 0, NULL);
 
   gboolean stop = FALSE, error = FALSE, aborted = FALSE, refused = FALSE;
@@ -750,13 +757,6 @@ ll_engine_run(LlEngine *e, guint site, const char *serial, GCancellable *cancel)
      * instrument past its calibration, or through a path not calibrated */
     refused = error = stop = TRUE;
     run->message = g_strdup(cal_err->message);
-  }
-  /* the newest calibration among the paths the run measures through */
-  for (guint i = 0; path_loss && i < e->path_needs->len; i++) {
-    const LlPathNeed *n = &g_array_index(e->path_needs, LlPathNeed, i);
-    const LlPathLossValue *v = ll_path_loss_table_lookup(path_loss, n->path, n->lane, n->wavelength_nm);
-    if (v && v->set_id > run->path_loss_set_id)
-      run->path_loss_set_id = v->set_id;
   }
   g_autoptr(GArray) failed_bins = g_array_new(FALSE, FALSE, sizeof(guint));
   /* every call in the order this site runs them: (step, lane) */

@@ -128,10 +128,11 @@ ll_store_add_path_loss(LlStore *store, const LlPathLossSet *set, GError **error)
   }
   for (guint i = 0; i < set->n_entries; i++)
     for (guint j = 0; j < i; j++)
-      if (set->entries[i].lane == set->entries[j].lane &&
+      if (set->entries[i].path == set->entries[j].path && set->entries[i].lane == set->entries[j].lane &&
           fabs(set->entries[i].wavelength_nm - set->entries[j].wavelength_nm) < 0.5) {
         g_set_error(error, LL_STORE_ERROR, LL_STORE_ERROR_INVALID,
-                    "a path-loss calibration has lane %u at %g nm twice", set->entries[i].lane,
+                    "a path-loss calibration has %s lane %u at %g nm twice",
+                    ll_path_kind_name(set->entries[i].path), set->entries[i].lane,
                     set->entries[i].wavelength_nm);
         return 0;
       }
@@ -152,13 +153,14 @@ ll_store_add_path_loss(LlStore *store, const LlPathLossSet *set, GError **error)
     id = sqlite3_last_insert_rowid(store->db);
   }
   stmt = ok ? ll_store_stmt(store,
-    "INSERT INTO path_loss (set_id, lane, wavelength_nm, loss_db) VALUES (?1, ?2, ?3, ?4)", error) : NULL;
+    "INSERT INTO path_loss (set_id, lane, wavelength_nm, loss_db, path) VALUES (?1, ?2, ?3, ?4, ?5)", error) : NULL;
   ok = stmt != NULL;
   for (guint i = 0; ok && i < set->n_entries; i++) {
     sqlite3_bind_int64(stmt, 1, id);
     sqlite3_bind_int(stmt, 2, (int) set->entries[i].lane);
     ll_store_bind_double(stmt, 3, set->entries[i].wavelength_nm);
     ll_store_bind_double(stmt, 4, set->entries[i].loss_db);
+    ll_store_bind_text(stmt, 5, ll_path_kind_name(set->entries[i].path));
     ok = ll_store_step_done(store, stmt, "recording a path loss", error);
   }
   if (ok)
@@ -183,8 +185,8 @@ ll_path_loss_free(LlPathLoss *l)
 }
 
 LlPathLoss *
-ll_store_path_loss_current(LlStore *store, const char *station_id, guint site, guint lane,
-                           double wavelength_nm, GDateTime *now, GError **error)
+ll_store_path_loss_current(LlStore *store, const char *station_id, guint site, LlPathKind path,
+                           guint lane, double wavelength_nm, GDateTime *now, GError **error)
 {
   g_rec_mutex_lock(&store->lock);
   LlPathLoss *l = NULL;
@@ -193,16 +195,18 @@ ll_store_path_loss_current(LlStore *store, const char *station_id, guint site, g
     " s.expires_utc, s.operator, s.golden_serial"
     " FROM path_loss p JOIN path_loss_sets s ON s.id = p.set_id"
     " WHERE s.station_id = ?1 AND s.site = ?2 AND p.lane = ?3 AND abs(p.wavelength_nm - ?4) < 0.5"
-    " ORDER BY s.measured_utc DESC, s.id DESC LIMIT 1", error);
+    " AND p.path = ?5 ORDER BY s.measured_utc DESC, s.id DESC LIMIT 1", error);
   int rc = SQLITE_ERROR;
   if (stmt) {
     ll_store_bind_text(stmt, 1, station_id);
     sqlite3_bind_int(stmt, 2, (int) site);
     sqlite3_bind_int(stmt, 3, (int) lane);
     sqlite3_bind_double(stmt, 4, wavelength_nm);
+    ll_store_bind_text(stmt, 5, ll_path_kind_name(path));
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) {
       l = g_new0(LlPathLoss, 1);
+      l->path = path;
       l->id = sqlite3_column_int64(stmt, 0);
       l->set_id = sqlite3_column_int64(stmt, 1);
       l->station_id = ll_store_column_text(stmt, 2);
@@ -222,8 +226,9 @@ ll_store_path_loss_current(LlStore *store, const char *station_id, guint site, g
   g_rec_mutex_unlock(&store->lock);
   if (rc == SQLITE_DONE) {
     g_set_error(error, LL_STORE_ERROR, LL_STORE_ERROR_NOT_FOUND,
-                "station %s site %u lane %u has no path-loss calibration at %g nm: calibrate it "
-                "(lightline calibrate path-loss)", station_id, site, lane, wavelength_nm);
+                "station %s site %u %s lane %u has no path-loss calibration at %g nm: calibrate it "
+                "(lightline calibrate path-loss)", station_id, site, path == LL_PATH_TX ? "TX" : "RX",
+                lane, wavelength_nm);
     return NULL;
   }
   if (!l)
@@ -233,9 +238,9 @@ ll_store_path_loss_current(LlStore *store, const char *station_id, guint site, g
     g_autofree gchar *when = l->expires_utc ? g_date_time_format(l->expires_utc, "%Y-%m-%d %H:%M UTC")
                                             : g_strdup("?");
     g_set_error(error, LL_STORE_ERROR, LL_STORE_ERROR_EXPIRED,
-                "the path-loss calibration of station %s site %u lane %u at %g nm expired on %s: "
-                "calibrate it again (lightline calibrate path-loss)", station_id, site, lane,
-                l->wavelength_nm, when);
+                "the path-loss calibration of station %s site %u %s lane %u at %g nm expired on %s: "
+                "calibrate it again (lightline calibrate path-loss)", station_id, site,
+                path == LL_PATH_TX ? "TX" : "RX", lane, l->wavelength_nm, when);
     ll_path_loss_free(l);
     return NULL;
   }

@@ -292,8 +292,8 @@ insert_run(LlStoreRecorder *rec, const LlEvent *ev, SiteState *s, GError **error
   sqlite3_stmt *stmt = ll_store_stmt(store,
     "INSERT INTO runs (serial, operation, attempt, sequence_version, product, lot, operator,"
     " station_id, line, site, fixture, fixture_insertion, corner, started_utc, software_version,"
-    " source_revision, steps_planned)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)", error);
+    " source_revision, steps_planned, path_loss_set_id)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)", error);
   if (!stmt)
     return FALSE;
   ll_store_bind_text(stmt, 1, ev->serial);
@@ -316,6 +316,8 @@ insert_run(LlStoreRecorder *rec, const LlEvent *ev, SiteState *s, GError **error
   ll_store_bind_text(stmt, 15, LL_VERSION);
   ll_store_bind_text(stmt, 16, LL_SOURCE_REVISION);
   sqlite3_bind_int(stmt, 17, (int) ev->total);
+  if (ev->run && ev->run->path_loss_set_id > 0)
+    sqlite3_bind_int64(stmt, 18, ev->run->path_loss_set_id);
   if (!ll_store_step_done(store, stmt, "recording the run's start", error))
     return FALSE;
   s->run_id = sqlite3_last_insert_rowid(store->db);
@@ -402,9 +404,9 @@ insert_measurement(LlStoreRecorder *rec, SiteState *s, gint64 step_row, const Ll
     "INSERT INTO measurements (run_id, step_result_id, step_id, name, lane, attempt, value_type,"
     " raw_value, corrected_value, text_value, unit, limit_name, limit_kind, limit_unit, limit_low,"
     " limit_high, limit_low_exclusive, limit_high_exclusive, limit_nominal, limit_guard_band,"
-    " limit_text, margin, margin_pct, verdict, time_s)"
+    " limit_text, margin, margin_pct, verdict, time_s, path_loss_id)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
-    " ?20, ?21, ?22, ?23, ?24, ?25)", error);
+    " ?20, ?21, ?22, ?23, ?24, ?25, ?26)", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64(stmt, 1, s->run_id);
@@ -417,9 +419,12 @@ insert_measurement(LlStoreRecorder *rec, SiteState *s, gint64 step_row, const Ll
   switch (v->type) {
   case LL_VALUE_NUMBER:
     ll_store_bind_text(stmt, 7, "number");
-    /* no correction is applied yet: corrected = raw, no path-loss link */
-    ll_store_bind_double(stmt, 8, v->number);
+    /* a value corrected for an optical path keeps what was read as raw,
+     * and links the calibrated path used (none for a nominal offset) */
+    ll_store_bind_double(stmt, 8, isnan(m->raw) ? v->number : m->raw);
     ll_store_bind_double(stmt, 9, v->number);
+    if (m->path_loss_id > 0)
+      sqlite3_bind_int64(stmt, 26, m->path_loss_id);
     ll_store_bind_text(stmt, 11, v->unit != LL_UNIT_NONE ? ll_unit_name(v->unit) : NULL);
     break;
   case LL_VALUE_BOOLEAN:

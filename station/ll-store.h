@@ -160,9 +160,10 @@ LlRunRecord *ll_store_run(LlStore *store, gint64 id, GError **error);
 /* ---- path-loss calibration ---- */
 
 typedef struct {
+  LlPathKind path;           /* TX: module to meter; RX: reference tap to receiver (ll-path-loss.h) */
   guint lane;                /* 1-based */
   double wavelength_nm;
-  double loss_db;
+  double loss_db;            /* TX: the loss; RX: received power minus the reference meter */
 } LlPathLossEntry;
 
 typedef struct {
@@ -178,13 +179,14 @@ typedef struct {
 
 /* Stores one calibration of a site's paths (all @set's entries in one
  * transaction) and returns its set id (> 0), or 0 with @error. Two entries
- * of one lane and wavelength are LL_STORE_ERROR_INVALID. */
+ * of one path, lane and wavelength are LL_STORE_ERROR_INVALID. */
 gint64 ll_store_add_path_loss(LlStore *store, const LlPathLossSet *set, GError **error);
 
 typedef struct {
   gint64 id;                 /* the entry: what a measurement corrected with it links to */
   gint64 set_id;
   gchar *station_id;
+  LlPathKind path;
   guint site, lane;
   double wavelength_nm;      /* as calibrated */
   double loss_db;
@@ -195,14 +197,14 @@ typedef struct {
 void ll_path_loss_free(LlPathLoss *loss);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LlPathLoss, ll_path_loss_free)
 
-/* The newest calibration of @station_id's @site, @lane at @wavelength_nm
- * (within 0.5 nm). When it has expired at @now (NULL: the current time),
- * NULL with LL_STORE_ERROR_EXPIRED naming when; when there is none, NULL
- * with LL_STORE_ERROR_NOT_FOUND. An older calibration never stands in for
- * an expired newer one. */
+/* The newest calibration of @station_id's @site, @path of @lane at
+ * @wavelength_nm (within 0.5 nm). When it has expired at @now (NULL: the
+ * current time), NULL with LL_STORE_ERROR_EXPIRED naming when; when there
+ * is none, NULL with LL_STORE_ERROR_NOT_FOUND. An older calibration never
+ * stands in for an expired newer one. */
 LlPathLoss *ll_store_path_loss_current(LlStore *store, const char *station_id, guint site,
-                                       guint lane, double wavelength_nm, GDateTime *now,
-                                       GError **error);
+                                       LlPathKind path, guint lane, double wavelength_nm,
+                                       GDateTime *now, GError **error);
 
 /* ---- golden-unit checks ---- */
 

@@ -245,14 +245,16 @@ check_measurements(sqlite3 *db, gint64 run_id, const LlRunResult *r)
     g_assert_cmpstr((const char *) sqlite3_column_text(stmt, 1), ==, m->name);
     g_assert_cmpint(sqlite3_column_int(stmt, 2), ==, m->lane);
     g_assert_cmpint(sqlite3_column_int(stmt, 3), ==, m->attempt);
-    g_assert_cmpint(sqlite3_column_type(stmt, 13), ==, SQLITE_NULL); /* no path loss yet */
+    /* a nominal path offset links no calibration */
+    g_assert_cmpint(sqlite3_column_type(stmt, 13), ==, SQLITE_NULL);
     const char *type = (const char *) sqlite3_column_text(stmt, 4);
     if (m->value.type == LL_VALUE_NUMBER) {
       g_assert_cmpstr(type, ==, "number");
       if (isnan(m->value.number)) {
         g_assert_cmpint(sqlite3_column_type(stmt, 5), ==, SQLITE_NULL);
       } else {
-        g_assert_cmpfloat(sqlite3_column_double(stmt, 5), ==, m->value.number);
+        /* raw: as read (before a path correction); corrected: the value judged */
+        g_assert_cmpfloat(sqlite3_column_double(stmt, 5), ==, isnan(m->raw) ? m->value.number : m->raw);
         g_assert_cmpfloat(sqlite3_column_double(stmt, 6), ==, m->value.number);
       }
       if (m->value.unit != LL_UNIT_NONE)
@@ -551,60 +553,68 @@ test_path_loss(void)
   g_autoptr(GDateTime) t8 = utc("2026-03-01T08:00:00Z"), t20 = utc("2026-03-01T20:00:00Z");
   g_autoptr(GDateTime) t10 = utc("2026-03-01T10:00:00Z"), t22 = utc("2026-03-01T22:00:00Z");
   g_autoptr(GDateTime) t12 = utc("2026-03-01T12:00:00Z"), t21 = utc("2026-03-01T21:00:00Z");
-  LlPathLossEntry first[] = { { 1, 1311, 3.25 }, { 2, 1311, 3.5 } };
+  LlPathLossEntry first[] = { { LL_PATH_TX, 1, 1311, 3.25 }, { LL_PATH_TX, 2, 1311, 3.5 },
+                              { LL_PATH_RX, 2, 1311, 11.5 } };
   LlPathLossSet set = { "ST-07", 1, "alice", "GOLD-1", t8, t20, first, G_N_ELEMENTS(first) };
   gint64 a = ll_store_add_path_loss(store, &set, &err);
   g_assert_no_error(err);
   g_assert_cmpint(a, >, 0);
 
-  g_autoptr(LlPathLoss) l = ll_store_path_loss_current(store, "ST-07", 1, 2, 1311.2, t12, &err);
+  g_autoptr(LlPathLoss) l = ll_store_path_loss_current(store, "ST-07", 1, LL_PATH_TX, 2, 1311.2, t12, &err);
   g_assert_no_error(err);
   g_assert_cmpint(l->set_id, ==, a);
   g_assert_cmpfloat(l->loss_db, ==, 3.5);
+  g_autoptr(LlPathLoss) rx = ll_store_path_loss_current(store, "ST-07", 1, LL_PATH_RX, 2, 1311, t12, &err);
+  g_assert_no_error(err);
+  g_assert_cmpint(rx->path, ==, LL_PATH_RX);
+  g_assert_cmpfloat(rx->loss_db, ==, 11.5);
   g_assert_cmpstr(l->golden_serial, ==, "GOLD-1");
   g_assert_cmpstr(l->operator_name, ==, "alice");
   g_assert_cmpint(g_date_time_compare(l->expires_utc, t20), ==, 0);
 
   /* another site, lane or wavelength has none */
-  g_assert_null(ll_store_path_loss_current(store, "ST-07", 2, 2, 1311, t12, &err));
+  g_assert_null(ll_store_path_loss_current(store, "ST-07", 2, LL_PATH_TX, 2, 1311, t12, &err));
   g_assert_error(err, LL_STORE_ERROR, LL_STORE_ERROR_NOT_FOUND);
   g_clear_error(&err);
-  g_assert_null(ll_store_path_loss_current(store, "ST-07", 1, 2, 1271, t12, &err));
+  g_assert_null(ll_store_path_loss_current(store, "ST-07", 1, LL_PATH_TX, 2, 1271, t12, &err));
+  g_assert_error(err, LL_STORE_ERROR, LL_STORE_ERROR_NOT_FOUND);
+  g_clear_error(&err);
+  g_assert_null(ll_store_path_loss_current(store, "ST-07", 1, LL_PATH_RX, 1, 1311, t12, &err));
   g_assert_error(err, LL_STORE_ERROR, LL_STORE_ERROR_NOT_FOUND);
   g_clear_error(&err);
   /* expired at its expiry */
-  g_assert_null(ll_store_path_loss_current(store, "ST-07", 1, 1, 1311, t20, &err));
+  g_assert_null(ll_store_path_loss_current(store, "ST-07", 1, LL_PATH_TX, 1, 1311, t20, &err));
   g_assert_error(err, LL_STORE_ERROR, LL_STORE_ERROR_EXPIRED);
   g_assert_nonnull(strstr(err->message, "expired on 2026-03-01 20:00 UTC"));
   g_clear_error(&err);
 
   /* a newer calibration replaces it, and an expired newer one is never
    * covered up by an older still valid one */
-  LlPathLossEntry second[] = { { 1, 1311, 3.0 } };
+  LlPathLossEntry second[] = { { LL_PATH_TX, 1, 1311, 3.0 } };
   LlPathLossSet set2 = { "ST-07", 1, "bob", NULL, t10, t21, second, 1 };
   gint64 b = ll_store_add_path_loss(store, &set2, &err);
   g_assert_no_error(err);
-  g_autoptr(LlPathLoss) l2 = ll_store_path_loss_current(store, "ST-07", 1, 1, 1311, t12, &err);
+  g_autoptr(LlPathLoss) l2 = ll_store_path_loss_current(store, "ST-07", 1, LL_PATH_TX, 1, 1311, t12, &err);
   g_assert_no_error(err);
   g_assert_cmpint(l2->set_id, ==, b);
   g_assert_cmpfloat(l2->loss_db, ==, 3.0);
   g_assert_null(l2->golden_serial);
-  LlPathLossEntry third[] = { { 1, 1311, 2.9 } };
+  LlPathLossEntry third[] = { { LL_PATH_TX, 1, 1311, 2.9 } };
   LlPathLossSet set3 = { "ST-07", 1, "bob", NULL, t12, t12, third, 1 };
   ll_store_add_path_loss(store, &set3, &err);
   g_assert_no_error(err);
-  g_assert_null(ll_store_path_loss_current(store, "ST-07", 1, 1, 1311, t22, &err));
+  g_assert_null(ll_store_path_loss_current(store, "ST-07", 1, LL_PATH_TX, 1, 1311, t22, &err));
   g_assert_error(err, LL_STORE_ERROR, LL_STORE_ERROR_EXPIRED);
   g_clear_error(&err);
 
   /* a set is all or nothing */
-  LlPathLossEntry twice[] = { { 3, 1311, 1 }, { 3, 1311.1, 2 } };
+  LlPathLossEntry twice[] = { { LL_PATH_TX, 3, 1311, 1 }, { LL_PATH_TX, 3, 1311.1, 2 } };
   LlPathLossSet set4 = { "ST-07", 1, NULL, NULL, t8, t22, twice, 2 };
   g_assert_cmpint(ll_store_add_path_loss(store, &set4, &err), ==, 0);
   g_assert_error(err, LL_STORE_ERROR, LL_STORE_ERROR_INVALID);
   g_clear_error(&err);
   sqlite3 *db = raw_open(path);
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM path_loss", NULL), ==, 4);
+  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM path_loss", NULL), ==, 5);
   g_assert_cmpint(raw_int(db, "SELECT count(*) FROM path_loss_sets", NULL), ==, 3);
   sqlite3_close(db);
   g_clear_pointer(&store, ll_store_close);
