@@ -1,6 +1,7 @@
 /* ll-gui-app.c: see ll-gui-app.h. */
 #include "ll-gui-app.h"
 #include "ll-gui-modes.h"
+#include "ll-gui-runner.h"
 #include "ll-gui-window.h"
 #include "ll-version.h"
 
@@ -10,6 +11,7 @@ struct _LlGuiApp {
   AdwApplication parent;
   LlGuiRunnerOptions options;
   gchar *config, *sequence, *product, *defects, *fault, *serial_pattern, *screenshots;
+  gchar *database, *operator_name, *lot;
   gchar **sequence_dirs;
   gint sites, shift;
   gint64 seed;
@@ -144,6 +146,9 @@ ll_gui_app_activate(GApplication *gapp)
     o.demo.sites = (guint) self->sites;
   o.demo.seed = (guint64) self->seed;
   o.demo.fault = self->fault;
+  o.database = self->database;
+  o.operator_name = self->operator_name;
+  o.lot = self->lot;
   g_autoptr(GError) err = NULL;
   g_autoptr(LlGuiRunner) runner = ll_gui_runner_new(&o, &err);
   if (!runner) {
@@ -180,9 +185,10 @@ ll_gui_app_handle_local_options(GApplication *gapp, GVariantDict *options)
     fprintf(stderr, "lightline-station: --sites is 1 to 8, --seed and --shift 0 or more\n");
     return 2;
   }
-  if (self->config && (self->product || self->sites || self->defects || self->fault)) {
-    fprintf(stderr, "lightline-station: --product, --sites, --defects and --fault describe the "
-                    "simulated demo station; with --config the station file describes the bench\n");
+  if (self->config && (self->product || self->sites || self->defects || self->fault || self->realtime)) {
+    fprintf(stderr, "lightline-station: --product, --sites, --defects, --fault and --realtime describe "
+                    "the simulated demo station; with --config the station file describes its bench "
+                    "([simulation], realtime = yes)\n");
     return 2;
   }
   return -1;
@@ -199,6 +205,9 @@ ll_gui_app_finalize(GObject *object)
   g_free(self->fault);
   g_free(self->serial_pattern);
   g_free(self->screenshots);
+  g_free(self->database);
+  g_free(self->operator_name);
+  g_free(self->lot);
   g_strfreev(self->sequence_dirs);
   G_OBJECT_CLASS(ll_gui_app_parent_class)->finalize(object);
 }
@@ -230,6 +239,11 @@ ll_gui_app_init(LlGuiApp *self)
       "Demo station: inject an instrument fault, e.g. bert:noreply:2000", "NAME:KIND[:AFTER]" },
     { "realtime", 0, 0, G_OPTION_ARG_NONE, &self->realtime,
       "Simulated bench on the wall clock (to watch it); default virtual time", NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &self->database,
+      "Results store (default: the station file's; the demo's: " LL_GUI_DEMO_DATABASE ")", "FILE" },
+    { "operator", 'o', 0, G_OPTION_ARG_STRING, &self->operator_name,
+      "Who tests, recorded with each run (default: the login name)", "NAME" },
+    { "lot", 0, 0, G_OPTION_ARG_STRING, &self->lot, "Lot or work order, recorded with each run", "LOT" },
     { "serial-pattern", 0, 0, G_OPTION_ARG_STRING, &self->serial_pattern,
       "Regular expression serial numbers must match (default: the product's format)", "REGEX" },
     { "sequences-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &self->sequence_dirs,

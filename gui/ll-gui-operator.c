@@ -369,12 +369,13 @@ on_event(LlGuiRunner *runner, LlGuiEvent *e, LlGuiOperator *self)
 }
 
 static void
-on_run_finished(LlGuiRunner *runner, guint site, gpointer result, LlGuiOperator *self)
+on_run_finished(LlGuiRunner *runner, guint site, gpointer result, gint64 run_id,
+                LlGuiOperator *self)
 {
   const LlRunResult *r = result;
   LlGuiSite *panel = ll_gui_operator_get_site(self, site);
   if (panel)
-    ll_gui_site_run_finished(panel, r);
+    ll_gui_site_run_finished(panel, r, run_id);
   switch (r->outcome) {
   case LL_OUTCOME_PASS: self->counts.passed++; self->counts.tested++; break;
   case LL_OUTCOME_FAIL: self->counts.failed++; self->counts.tested++; break;
@@ -383,6 +384,14 @@ on_run_finished(LlGuiRunner *runner, guint site, gpointer result, LlGuiOperator 
   }
   update_counters(self);
   update_calibration_alert(self);
+}
+
+static void
+on_run_refused(LlGuiRunner *runner, guint site, const char *message, LlGuiOperator *self)
+{
+  LlGuiSite *panel = ll_gui_operator_get_site(self, site);
+  if (panel)
+    ll_gui_site_run_refused(panel, message);
 }
 
 GtkWidget *
@@ -419,5 +428,6 @@ ll_gui_operator_new(LlGuiRunner *runner, const char *serial_pattern)
   g_signal_connect(runner, "run-started", G_CALLBACK(on_run_started), self);
   g_signal_connect(runner, "event", G_CALLBACK(on_event), self);
   g_signal_connect(runner, "run-finished", G_CALLBACK(on_run_finished), self);
+  g_signal_connect(runner, "run-refused", G_CALLBACK(on_run_refused), self);
   return GTK_WIDGET(self);
 }

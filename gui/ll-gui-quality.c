@@ -52,7 +52,8 @@ show_bins(LlGuiQualityPage *self)
 }
 
 static void
-on_run_finished(LlGuiRunner *runner, guint site, gpointer result, LlGuiQualityPage *self)
+on_run_finished(LlGuiRunner *runner, guint site, gpointer result, gint64 run_id,
+                LlGuiQualityPage *self)
 {
   const LlRunResult *r = result;
   if (self->empty_row) {

@@ -16,10 +16,10 @@ typedef struct {
 
 struct _LlGuiRunner {
   GObject parent;
-  LlStation *station;
-  LlSequence *seq;
-  GPtrArray *tables;
-  LlEngine *engine;
+  LlTestSession *session;
+  LlStation *station;         /* the session's */
+  const LlSequence *seq;      /* the session's */
+  GPtrArray *tables;          /* a copy of the sequence's limits tables, to show */
   GMainContext *context;
   GPtrArray *sites;           /* of LlGuiSiteRun*, in the config's site order */
   GArray *thread_listeners;   /* of ThreadListener */

@@ -14,7 +14,8 @@ G_DEFINE_QUARK(ll-gui-error-quark, ll_gui_error)
 
 G_DEFINE_BOXED_TYPE(LlGuiEvent, ll_gui_event, ll_gui_event_copy, ll_gui_event_free)
 
-enum { SIG_EVENT, SIG_RUN_STARTED, SIG_RUN_FINISHED, SIG_INSTRUMENT_CHANGED, N_SIGNALS };
+enum { SIG_EVENT, SIG_RUN_STARTED, SIG_RUN_FINISHED, SIG_RUN_REFUSED, SIG_INSTRUMENT_CHANGED,
+       N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE(LlGuiRunner, ll_gui_runner, G_TYPE_OBJECT)
@@ -204,10 +205,8 @@ ll_gui_runner_finalize(GObject *object)
   g_clear_pointer(&r->instruments, g_hash_table_unref);
   g_clear_pointer(&r->sites, g_ptr_array_unref);
   g_clear_pointer(&r->thread_listeners, g_array_unref);
-  g_clear_pointer(&r->engine, ll_engine_free);
-  g_clear_pointer(&r->station, ll_station_close);
   g_clear_pointer(&r->tables, g_ptr_array_unref);
-  g_clear_pointer(&r->seq, ll_sequence_free);
+  g_clear_pointer(&r->session, ll_test_session_free);
   g_clear_pointer(&r->context, g_main_context_unref);
   G_OBJECT_CLASS(ll_gui_runner_parent_class)->finalize(object);
 }
@@ -225,8 +224,11 @@ ll_gui_runner_class_init(LlGuiRunnerClass *klass)
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT,
                                           G_TYPE_STRING);
   signals[SIG_RUN_FINISHED] = g_signal_new("run-finished", G_TYPE_FROM_CLASS(klass),
-                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                                           G_TYPE_UINT, G_TYPE_POINTER);
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                           G_TYPE_UINT, G_TYPE_POINTER, G_TYPE_INT64);
+  signals[SIG_RUN_REFUSED] = g_signal_new("run-refused", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT,
+                                          G_TYPE_STRING);
   signals[SIG_INSTRUMENT_CHANGED] = g_signal_new("instrument-changed", G_TYPE_FROM_CLASS(klass),
                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                  G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -242,63 +244,80 @@ ll_gui_runner_init(LlGuiRunner *r)
 
 /* ---- opening ---- */
 
-static LlStationConfig *
-load_config(const LlGuiRunnerOptions *o, GError **error)
+/* The sequence to run when none is given: the shipped final test of the
+ * simulated bench's product. */
+static gchar *
+default_sequence(const LlGuiRunnerOptions *o, GError **error)
 {
-  if (o->config_path)
-    return ll_station_config_load(o->config_path, NULL, error);
-  LlDemoOptions demo = o->demo;
-  demo.realtime = o->realtime;
-  g_autofree gchar *text = ll_demo_station_text(&demo, error);
-  if (!text)
+  if (!o->config_path)
+    return ll_demo_sequence_path(o->demo.sequences_dir, o->demo.product);
+  g_autoptr(LlStationConfig) cfg = ll_station_config_load(o->config_path, NULL, error);
+  if (!cfg)
     return NULL;
-  return ll_station_config_load_data("demo-station.ini", text, strlen(text), NULL, error);
+  if (!cfg->simulation) {
+    g_set_error(error, LL_GUI_ERROR, LL_GUI_ERROR_INPUT,
+                "%s has no simulated bench, so there is no default sequence: give --sequence FILE",
+                cfg->path);
+    return NULL;
+  }
+  return ll_demo_sequence_path(o->demo.sequences_dir, cfg->simulation->product);
 }
 
 LlGuiRunner *
 ll_gui_runner_new(const LlGuiRunnerOptions *o, GError **error)
 {
-  g_autoptr(LlStationConfig) cfg = load_config(o, error);
-  if (!cfg)
-    return NULL;
-  if (o->realtime && cfg->simulation)
-    cfg->simulation->realtime = TRUE;
-  g_autofree gchar *seq_path = g_strdup(o->sequence_path);
-  if (!seq_path) {
-    if (!cfg->simulation) {
-      g_set_error(error, LL_GUI_ERROR, LL_GUI_ERROR_INPUT,
-                  "%s has no simulated bench, so there is no default sequence: give --sequence FILE",
-                  cfg->path);
+  g_autofree gchar *text = NULL;
+  if (!o->config_path) {
+    LlDemoOptions demo = o->demo;
+    demo.realtime = o->realtime;
+    if (!(text = ll_demo_station_text(&demo, error)))
       return NULL;
-    }
-    seq_path = ll_demo_sequence_path(o->demo.sequences_dir, cfg->simulation->product);
   }
+  g_autofree gchar *seq_path = o->sequence_path ? g_strdup(o->sequence_path) : default_sequence(o, error);
+  if (!seq_path)
+    return NULL;
+  /* the demo station's shift is simulated: commits need not wait for the disk */
+  LlTestSessionOptions so = {
+    .config_path = o->config_path ? o->config_path : "demo-station.ini",
+    .config_text = text,
+    .sequence_path = seq_path,
+    .database = o->database ? o->database : !o->config_path ? LL_GUI_DEMO_DATABASE : NULL,
+    .store_flags = text ? LL_STORE_OPEN_SYNC_NORMAL : LL_STORE_OPEN_DEFAULT,
+    .operator_name = o->operator_name ? o->operator_name : g_get_user_name(),
+    .lot = o->lot,
+  };
   g_autoptr(LlDiagList) diags = ll_diag_list_new();
-  g_autoptr(LlSequence) seq = NULL;
-  g_autoptr(GPtrArray) tables = NULL;
-  if (!ll_sequence_check_file(seq_path, ll_actions_catalog(), diags, &seq, &tables)) {
-    g_autofree gchar *text = ll_diag_list_format(diags);
-    g_set_error(error, LL_GUI_ERROR, LL_GUI_ERROR_INPUT, "%s", *text ? text : seq_path);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(LlTestSession) session = ll_test_session_open(&so, diags, &err);
+  if (!session) {
+    g_autofree gchar *listed = ll_diag_list_format(diags);
+    gboolean in_diags = g_error_matches(err, LL_SESSION_ERROR, LL_SESSION_ERROR_SEQUENCE) && *listed;
+    g_set_error(error, LL_GUI_ERROR, LL_GUI_ERROR_INPUT, "%s", in_diags ? listed : err->message);
     return NULL;
   }
-  if (cfg->sites->len == 0) {
+  LlStation *station = ll_test_session_station(session);
+  const LlStationConfig *c = ll_station_config(station);
+  if (c->sites->len == 0) {
     g_set_error(error, LL_GUI_ERROR, LL_GUI_ERROR_INPUT,
-                "%s has no [site N] to test in: add [site 1] with evb = NAME", cfg->path);
+                "%s has no [site N] to test in: add [site 1] with evb = NAME", c->path);
     return NULL;
   }
-  LlStation *station = ll_station_open(g_steal_pointer(&cfg), error);
-  if (!station)
+  /* the limits tables, to show (the session judges with its own copy) */
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autoptr(LlDiagList) again = ll_diag_list_new();
+  if (!ll_sequence_check_file(seq_path, ll_actions_catalog(), again, NULL, &tables)) {
+    g_set_error(error, LL_GUI_ERROR, LL_GUI_ERROR_INPUT, "%s changed while it was opened", seq_path);
     return NULL;
+  }
 
   LlGuiRunner *r = g_object_new(LL_GUI_TYPE_RUNNER, NULL);
   r->context = g_main_context_ref_thread_default();
   r->main_thread = g_thread_self();
+  r->session = g_steal_pointer(&session);
   r->station = station;
-  r->seq = g_steal_pointer(&seq);
+  r->seq = ll_test_session_sequence(r->session);
   r->tables = g_steal_pointer(&tables);
-  r->engine = ll_engine_new(r->station, r->seq, r->tables);
-  ll_engine_add_listener(r->engine, on_engine_event, r);
-  const LlStationConfig *c = ll_station_config(r->station);
+  ll_test_session_add_listener(r->session, on_engine_event, r);
   r->sites = g_ptr_array_new_with_free_func(site_run_free);
   for (guint i = 0; i < c->sites->len; i++) {
     LlGuiSiteRun *sr = g_new0(LlGuiSiteRun, 1);
@@ -311,6 +330,12 @@ ll_gui_runner_new(const LlGuiRunnerOptions *o, GError **error)
    * main loop waiting for events is not work: let the sites hold time */
   ll_clock_virtual_leave(ll_station_get_clock(r->station));
   return r;
+}
+
+LlStore *
+ll_gui_runner_get_store(LlGuiRunner *r)
+{
+  return ll_test_session_store(r->session);
 }
 
 LlStation *
@@ -468,14 +493,17 @@ ll_gui_runner_check_calibration(LlGuiRunner *r, guint site, const GDate *today, 
 
 typedef struct {
   guint site;
-  LlRunResult *result;
+  LlRunResult *result; /* NULL when the session refused the unit */
+  gint64 run_id;
+  GError *refused;
 } Finished;
 
 static void
 finished_free(gpointer p)
 {
   Finished *f = p;
-  ll_run_result_free(f->result);
+  g_clear_pointer(&f->result, ll_run_result_free);
+  g_clear_error(&f->refused);
   g_free(f);
 }
 
@@ -490,7 +518,10 @@ finish_run(LlGuiRunner *r, gpointer data)
     sr->thread = NULL;
   }
   g_clear_object(&sr->cancel);
-  g_signal_emit(r, signals[SIG_RUN_FINISHED], 0, f->site, f->result);
+  if (f->result)
+    g_signal_emit(r, signals[SIG_RUN_FINISHED], 0, f->site, f->result, f->run_id);
+  else
+    g_signal_emit(r, signals[SIG_RUN_REFUSED], 0, f->site, f->refused->message);
 }
 
 static gpointer
@@ -500,7 +531,9 @@ site_thread(gpointer data)
   LlGuiRunner *r = sr->runner;
   Finished *f = g_new0(Finished, 1);
   f->site = sr->site;
-  f->result = ll_engine_run(r->engine, sr->site, sr->serial, sr->cancel);
+  /* the session puts the unit into its fixture, tests it and records it */
+  f->result = ll_test_session_run_one(r->session, sr->site, sr->serial, sr->cancel, &f->run_id,
+                                      &f->refused);
   /* on a virtual clock, time waits for the main loop to take the result
    * (as it would for an operator to see the verdict and load the next
    * unit): the main thread takes part until the queue is drained */
@@ -533,13 +566,13 @@ ll_gui_runner_start(LlGuiRunner *r, guint site, const char *serial, GError **err
   }
   GDate today;
   ll_gui_today(&today);
-  if (!ll_gui_runner_check_calibration(r, site, &today, error))
+  if (!ll_gui_runner_check_calibration(r, site, &today, error) ||
+      !ll_test_session_check_unit(r->session, serial, error))
     return FALSE;
   g_free(sr->serial);
   sr->serial = g_strdup(serial);
   sr->cancel = g_cancellable_new();
   r->started_once = TRUE;
-  ll_station_load_unit(r->station, site, serial);
   g_autofree gchar *name = g_strdup_printf("site-%u", site);
   sr->thread = ll_clock_virtual_thread_new(ll_station_get_clock(r->station), name, site_thread, sr);
   g_signal_emit(r, signals[SIG_RUN_STARTED], 0, site, serial);

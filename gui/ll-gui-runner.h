@@ -6,20 +6,26 @@
  * and emits it as a signal on the main context it was made on. Nothing here
  * blocks that main loop on an instrument.
  *
- * When the station's test-session API (results store, retest cap) is in
- * place, it replaces the engine calls here and nothing else in gui/ changes.
+ * Units are tested through the station's test session (ll-test-session.h),
+ * as `lightline run` and `lightline demo` test them: the retest limit is
+ * checked first, and each run is recorded in the results store when the
+ * station has one (the demo station's is LL_GUI_DEMO_DATABASE).
  *
  * Signals (all on the runner's main context, in the order things happened):
  *   "event"         (LlGuiEvent *event): a step started or finished, a value
  *                   was measured; the event is only valid during the emission
  *   "run-started"   (guint site, const char *serial)
- *   "run-finished"  (guint site, gpointer LlRunResult *): the unit's result
- *                   (owned by the runner, valid during the emission)
+ *   "run-finished"  (guint site, gpointer LlRunResult *, gint64 run_id): the
+ *                   unit's result (owned by the runner, valid during the
+ *                   emission) and its run in the store (0: not recorded)
+ *   "run-refused"   (guint site, const char *message): the session refused
+ *                   the unit when its thread started (the retest limit)
  *   "instrument-changed" (const char *name): its LlGuiInstrumentState changed */
 #pragma once
 
 #include "ll-engine.h"
 #include "ll-station-demo.h"
+#include "ll-test-session.h"
 #include "ll-station-inspect.h"
 
 #include <gio/gio.h>
@@ -37,11 +43,18 @@ typedef enum {
   LL_GUI_ERROR_INPUT,       /* a station file or sequence that cannot be used */
 } LlGuiError;
 
+/* The demo station's results store (in the current folder) unless one is given. */
+#define LL_GUI_DEMO_DATABASE "lightline-station-demo.db"
+
 typedef struct {
   const char *config_path;   /* a station file; NULL: the simulated demo station */
   const char *sequence_path; /* NULL: the shipped final test of the simulated product */
   LlDemoOptions demo;        /* the demo station's options when config_path is NULL */
-  gboolean realtime;         /* a simulated bench runs on the wall clock */
+  gboolean realtime;         /* the demo station runs on the wall clock */
+  const char *database;      /* the results store; NULL: the station file's (the demo's:
+                                LL_GUI_DEMO_DATABASE) */
+  const char *operator_name; /* NULL: the login name */
+  const char *lot;           /* may be NULL */
 } LlGuiRunnerOptions;
 
 void ll_gui_runner_options_default(LlGuiRunnerOptions *options);
@@ -129,6 +142,8 @@ GPtrArray *ll_gui_runner_get_tables(LlGuiRunner *runner);
 /* Sites of the station: numbers 1..n, in file order. */
 guint ll_gui_runner_n_sites(LlGuiRunner *runner);
 guint ll_gui_runner_site_number(LlGuiRunner *runner, guint index);
+/* The results store, or NULL when runs are not recorded. */
+LlStore *ll_gui_runner_get_store(LlGuiRunner *runner);
 /* Whether the bench runs in virtual time (a simulated bench, not realtime). */
 gboolean ll_gui_runner_is_virtual(LlGuiRunner *runner);
 
@@ -142,8 +157,9 @@ gboolean ll_gui_runner_check_calibration(LlGuiRunner *runner, guint site, const 
 
 /* Starts testing @serial in @site: the unit is put in the site's fixture
  * (on a simulated bench) and the sequence runs on a thread of its own.
- * FALSE with @error when the site is busy or does not exist, or when the
- * calibration check fails (checked against today's date). */
+ * FALSE with @error when the site is busy or does not exist, when the
+ * calibration check fails (checked against today's date), or when the
+ * unit is over the station's retest limit (LL_STORE_ERROR_RETEST). */
 gboolean ll_gui_runner_start(LlGuiRunner *runner, guint site, const char *serial, GError **error);
 /* Asks the run in @site to stop; its cleanup still runs (the module is
  * powered down) and it finishes ABORTED. Nothing when the site is idle. */

@@ -46,7 +46,10 @@ stop(Shift *s, int status)
   shift_free(s);
 }
 
-/* Types the next serials into idle sites and presses Enter. */
+/* Types the next serials into their sites, once idle, and presses Enter.
+ * Unit i goes to the i-th site round the station (as `lightline demo`
+ * loads them), so which fixture tests a unit never depends on which site
+ * happened to finish first. */
 static void
 feed(Shift *s)
 {
@@ -55,10 +58,11 @@ feed(Shift *s)
   if (joined)
     ll_clock_virtual_join(clock);
   LlGuiOperator *op = ll_gui_window_get_operator(s->win);
-  for (guint i = 0; i < ll_gui_runner_n_sites(s->runner) && s->next < s->units; i++) {
-    guint number = ll_gui_runner_site_number(s->runner, i);
+  guint n_sites = ll_gui_runner_n_sites(s->runner);
+  while (s->next < s->units) {
+    guint number = ll_gui_runner_site_number(s->runner, s->next % n_sites);
     if (ll_gui_runner_is_busy(s->runner, number))
-      continue;
+      break;
     LlGuiSite *site = ll_gui_operator_get_site(op, number);
     GtkWidget *entry = ll_gui_site_get_entry(site);
     g_autofree gchar *serial = ll_gui_shift_serial(s->next++);
@@ -98,7 +102,7 @@ print_summary(Shift *s)
 }
 
 static void
-on_run_finished(LlGuiRunner *runner, guint site, gpointer result, Shift *s)
+on_run_finished(LlGuiRunner *runner, guint site, gpointer result, gint64 run_id, Shift *s)
 {
   const LlRunResult *r = result;
   s->finished++;

@@ -281,14 +281,29 @@ first_failure(const LlRunResult *r)
 }
 
 void
-ll_gui_site_run_finished(LlGuiSite *self, const LlRunResult *r)
+ll_gui_site_run_refused(LlGuiSite *self, const char *message)
+{
+  self->running = FALSE;
+  gtk_widget_set_sensitive(GTK_WIDGET(self->abort_button), FALSE);
+  gtk_widget_set_sensitive(GTK_WIDGET(self->start_button), TRUE);
+  gtk_label_set_label(self->state_label, "Ready for the next unit");
+  gtk_label_set_label(self->step_label, "Not tested");
+  set_verdict(self, "idle", "REFUSED", NULL, "Set the unit aside for the test engineer", message);
+  ll_gui_site_set_message(self, message);
+  gtk_widget_grab_focus(GTK_WIDGET(self->serial_entry));
+}
+
+void
+ll_gui_site_run_finished(LlGuiSite *self, const LlRunResult *r, gint64 run_id)
 {
   self->running = FALSE;
   set_active_lane(self, 0);
   gtk_widget_set_sensitive(GTK_WIDGET(self->abort_button), FALSE);
   gtk_widget_set_sensitive(GTK_WIDGET(self->start_button), TRUE);
   double secs = (r->finished_us - r->started_us) / 1e6;
-  g_autofree gchar *took = g_strdup_printf("%s done in %.0f s", r->serial, secs);
+  g_autofree gchar *recorded = run_id ? g_strdup_printf(" · recorded as run %" G_GINT64_FORMAT, run_id)
+                                      : g_strdup(" · not recorded");
+  g_autofree gchar *took = g_strdup_printf("%s done in %.0f s%s", r->serial, secs, recorded);
   gtk_label_set_label(self->step_label, took);
   gtk_label_set_label(self->state_label, "Ready for the next unit");
   g_autofree gchar *bin = r->bin ? g_strdup_printf("%s · bin %u · %s", r->serial, r->bin->number,

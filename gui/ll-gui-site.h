@@ -30,7 +30,10 @@ void ll_gui_site_set_message(LlGuiSite *site, const char *message);
 const char *ll_gui_site_get_message(LlGuiSite *site);
 void ll_gui_site_run_started(LlGuiSite *site, const char *serial);
 void ll_gui_site_event(LlGuiSite *site, const LlGuiEvent *event);
-void ll_gui_site_run_finished(LlGuiSite *site, const LlRunResult *result);
+/* @run_id: the run in the results store, 0 when not recorded. */
+void ll_gui_site_run_finished(LlGuiSite *site, const LlRunResult *result, gint64 run_id);
+/* The session refused the unit as its test began (the retest limit). */
+void ll_gui_site_run_refused(LlGuiSite *site, const char *message);
 gboolean ll_gui_site_is_running(LlGuiSite *site);
 
 G_END_DECLS

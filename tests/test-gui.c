@@ -62,6 +62,7 @@ fixture_open(Fixture *f, const char *config_path)
   ll_gui_runner_options_default(&o);
   f->config_path = g_strdup(config_path);
   o.config_path = f->config_path;
+  o.operator_name = "gui-test";
   g_autofree gchar *seq = source_path("sequences/shipped/final-800g-dr8.yaml");
   o.sequence_path = seq;
   g_autoptr(GError) err = NULL;
@@ -342,19 +343,43 @@ test_abort(void)
   g_cond_clear(&hold.cond);
 }
 
-/* ---- an expired calibration blocks the start, with its message ---- */
-
-static void
-test_expired_calibration(void)
+/* A copy of examples/sim-station.ini in a new folder, with @station_keys
+ * added to its [station] group. */
+static gchar *
+station_copy(const char *dir, const char *station_keys, const char *from, const char *to)
 {
   g_autofree gchar *example = source_path("examples/sim-station.ini");
   g_autofree gchar *text = NULL;
   g_assert_true(g_file_get_contents(example, &text, NULL, NULL));
   g_autoptr(GString) s = g_string_new(text);
-  g_assert_cmpint(g_string_replace(s, "cal-due = 2027-03-31", "cal-due = 2020-03-31", 1), ==, 1);
-  g_autofree gchar *dir = g_dir_make_tmp("ll-gui-XXXXXX", NULL);
-  g_autofree gchar *config = g_build_filename(dir, "expired.ini", NULL);
+  g_assert_cmpint(g_string_replace(s, "[station]\n", station_keys, 1), ==, 1);
+  if (from)
+    g_assert_cmpint(g_string_replace(s, from, to, 1), ==, 1);
+  gchar *config = g_build_filename(dir, "station.ini", NULL);
   g_assert_true(g_file_set_contents(config, s->str, -1, NULL));
+  return config;
+}
+
+static void
+remove_dir(const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name(d))) {
+    g_autofree gchar *path = g_build_filename(dir, name, NULL);
+    g_unlink(path);
+  }
+  g_rmdir(dir);
+}
+
+/* ---- an expired calibration blocks the start, with its message ---- */
+
+static void
+test_expired_calibration(void)
+{
+  g_autofree gchar *dir = g_dir_make_tmp("ll-gui-XXXXXX", NULL);
+  g_autofree gchar *config = station_copy(dir, "[station]\n", "cal-due = 2027-03-31",
+                                          "cal-due = 2020-03-31");
 
   Fixture f = { 0 };
   fixture_open(&f, config);
@@ -376,8 +401,52 @@ test_expired_calibration(void)
   g_assert_cmpuint(insertions(&f, 1), ==, before);
   g_assert_false(evb_powered(&f, 1));
   fixture_close(&f);
-  g_unlink(config);
-  g_rmdir(dir);
+  remove_dir(dir);
+}
+
+/* ---- runs land in the results store; the retest limit refuses ---- */
+
+static void
+test_recorded(void)
+{
+  g_autofree gchar *dir = g_dir_make_tmp("ll-gui-store-XXXXXX", NULL);
+  g_autofree gchar *config = station_copy(dir, "[station]\ndatabase = results.db\nretest-limit = 1\n",
+                                          NULL, NULL);
+  g_autofree gchar *db = g_build_filename(dir, "results.db", NULL);
+  Fixture f = { 0 };
+  fixture_open(&f, config);
+  fixture_show(&f);
+  GtkWidget *panel = GTK_WIDGET(site_panel(&f, 2));
+  scan(&f, 2, "LL26A0002");
+  SiteRef ref = { &f, 2 };
+  wait_for(verdict_shown, &ref, "the verdict of site 2");
+
+  /* the store, read by the command line, holds the run the screen shows */
+  g_auto(LlTestRun) run = { 0 };
+  ll_test_run(&run, (const char *const[]) { "unit", "history", "LL26A0002", "--db", db, "--json", NULL });
+  g_assert_cmpint(run.status, ==, 0);
+  g_autoptr(JsonParser) parser = json_parser_new();
+  g_assert_true(json_parser_load_from_data(parser, run.out, -1, NULL));
+  JsonArray *runs = json_object_get_array_member(json_node_get_object(json_parser_get_root(parser)), "runs");
+  g_assert_cmpuint(json_array_get_length(runs), ==, 1);
+  JsonObject *r = json_array_get_object_element(runs, 0);
+  g_assert_cmpstr(json_object_get_string_member(r, "outcome"), ==, label_of(panel, "verdict-word"));
+  g_assert_cmpint(json_object_get_int_member(r, "site"), ==, 2);
+  g_assert_cmpstr(json_object_get_string_member(r, "operator"), ==, "gui-test");
+  g_autofree gchar *recorded = g_strdup_printf("recorded as run %" G_GINT64_FORMAT,
+                                               json_object_get_int_member(r, "run_id"));
+  g_assert_nonnull(strstr(label_of(panel, "step-label"), recorded));
+
+  /* a second attempt is over the station's retest limit: refused, untested */
+  guint before = insertions(&f, 2);
+  scan(&f, 2, "LL26A0002");
+  g_assert_false(ll_gui_runner_is_busy(f.runner, 2));
+  const char *msg = ll_gui_site_get_message(site_panel(&f, 2));
+  g_assert_nonnull(msg);
+  g_assert_nonnull(strstr(msg, "the retest limit of this station"));
+  g_assert_cmpuint(insertions(&f, 2), ==, before);
+  fixture_close(&f);
+  remove_dir(dir);
 }
 
 /* ---- --shift N against `lightline demo` ---- */
@@ -389,20 +458,18 @@ by_text(gconstpointer a, gconstpointer b)
 }
 
 /* The unit lines ("   1  LL26D00001  site 1  PASS    GRADE-A") of @out, as
- * "serial outcome bin" sorted by serial; without @grades, a PASS unit's
- * bin is left out. */
+ * "serial site outcome bin" sorted by serial. */
 static gchar *
-unit_lines(const char *out, gboolean grades)
+unit_lines(const char *out)
 {
-  g_autoptr(GRegex) re = g_regex_new("^\\s*\\d+\\s+(LL\\S+)\\s+site \\d+\\s+(\\S+)\\s*(\\S*)",
+  g_autoptr(GRegex) re = g_regex_new("^\\s*\\d+\\s+(LL\\S+)\\s+(site \\d+)\\s+(\\S+)\\s*(\\S*)",
                                      G_REGEX_MULTILINE, 0, NULL);
   g_autoptr(GMatchInfo) m = NULL;
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
   for (g_regex_match(re, out, 0, &m); g_match_info_matches(m); g_match_info_next(m, NULL)) {
-    g_autofree gchar *sn = g_match_info_fetch(m, 1), *outcome = g_match_info_fetch(m, 2),
-                     *bin = g_match_info_fetch(m, 3);
-    gboolean show_bin = grades || strcmp(outcome, "PASS") != 0;
-    g_ptr_array_add(lines, g_strdup_printf("%s %s %s", sn, outcome, show_bin ? bin : ""));
+    g_autofree gchar *sn = g_match_info_fetch(m, 1), *site = g_match_info_fetch(m, 2),
+                     *outcome = g_match_info_fetch(m, 3), *bin = g_match_info_fetch(m, 4);
+    g_ptr_array_add(lines, g_strdup_printf("%s %s %s %s", sn, site, outcome, bin));
   }
   g_ptr_array_sort(lines, by_text);
   g_ptr_array_add(lines, NULL);
@@ -426,12 +493,10 @@ spawn_ok(const char *dir, const char *const *argv)
 }
 
 /* The shift mode of the built application and `lightline demo` on the
- * same demo station; @exact: the bins must be the same (one site), else
- * the outcomes and the fail bins (with two sites sharing instruments the
- * units' timing, and so a unit's margin and its pass grade, may differ
- * from run to run). */
+ * same demo station: every unit in the same site with the same verdict
+ * and bin. */
 static void
-check_shift(const char *units, const char *sites, gboolean exact)
+check_shift(const char *units, const char *sites)
 {
   g_autofree gchar *dir = g_dir_make_tmp("ll-gui-shift-XXXXXX", NULL);
   g_autofree gchar *station = g_build_filename(g_getenv("LL_BIN"), "lightline-station", NULL);
@@ -440,33 +505,27 @@ check_shift(const char *units, const char *sites, gboolean exact)
                                                                     "--sites", sites, NULL });
   g_autofree gchar *demo_out = spawn_ok(dir, (const char *const[]) { cli, "demo", "--units", units,
                                                                      "--sites", sites, NULL });
-  g_autofree gchar *gui_units = unit_lines(gui_out, exact);
-  g_autofree gchar *demo_units = unit_lines(demo_out, exact);
+  g_autofree gchar *gui_units = unit_lines(gui_out);
+  g_autofree gchar *demo_units = unit_lines(demo_out);
   g_auto(GStrv) lines = g_strsplit(gui_units, "\n", -1);
   g_assert_cmpuint(g_strv_length(lines), ==, (guint) atoi(units));
   g_assert_cmpstr(gui_units, ==, demo_units);
   g_autofree gchar *summary = g_strdup_printf("\n%s units: ", units);
   g_assert_nonnull(strstr(gui_out, summary));
-  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-  const char *name;
-  while ((name = g_dir_read_name(d))) {
-    g_autofree gchar *path = g_build_filename(dir, name, NULL);
-    g_unlink(path);
-  }
-  g_rmdir(dir);
+  remove_dir(dir);
 }
 
 static void
 test_shift_one_site(void)
 {
-  check_shift("4", "1", TRUE);
+  check_shift("4", "1");
 }
 
 static void
 test_shift_two_sites(void)
 {
   /* units 20 and 21 of seed 1 fail TX-EYE */
-  check_shift("22", "2", FALSE);
+  check_shift("22", "2");
 }
 
 int
@@ -480,6 +539,7 @@ main(int argc, char **argv)
   g_test_add_func("/gui/verdict", test_verdict);
   g_test_add_func("/gui/abort", test_abort);
   g_test_add_func("/gui/expired-calibration", test_expired_calibration);
+  g_test_add_func("/gui/recorded", test_recorded);
   g_test_add_func("/gui/shift/one-site", test_shift_one_site);
   g_test_add_func("/gui/shift/two-sites", test_shift_two_sites);
   int status = g_test_run();
