@@ -275,56 +275,91 @@ check(Trials *t, const char *path, GHashTable *before, const char *printed)
   sqlite3_close(db);
 }
 
-static void
-trial(Trials *t, guint i, GRand *rand)
-{
-  g_autofree gchar *name = g_strdup_printf("trial-%03u.db", i);
-  g_autofree gchar *path = g_build_filename(t->dir, name, NULL);
-  g_auto(GStrv) argv = demo_argv(path, "9");
+typedef struct {
+  gchar *path;
   GPid pid;
-  int out_fd = -1;
-  g_autoptr(GError) err = NULL;
-  g_assert_true(g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
-                                         NULL, NULL, &pid, NULL, &out_fd, NULL, &err));
-  /* up to 10 % past a whole shift: some trials kill a process that is done */
-  g_usleep((gulong) (g_rand_double(rand) * 1.1 * t->shift_us));
-  g_autoptr(GHashTable) before = snapshot(path);
-  kill(pid, SIGKILL);
+  int out_fd;
+  gint64 kill_at;          /* monotonic time */
+  GHashTable *before;      /* the snapshot */
+} Trial;
+
+/* Kills @tr after its snapshot, then reads what it printed and checks. */
+static void
+finish_trial(Trials *t, Trial *tr)
+{
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+  while (waitpid(tr->pid, &status, 0) < 0 && errno == EINTR)
     ;
-  g_spawn_close_pid(pid);
+  g_spawn_close_pid(tr->pid);
   GString *printed = g_string_new(NULL);
   char buf[4096];
   ssize_t n;
-  while ((n = read(out_fd, buf, sizeof buf)) > 0)
+  while ((n = read(tr->out_fd, buf, sizeof buf)) > 0)
     g_string_append_len(printed, buf, n);
-  close(out_fd);
-  check(t, path, before, printed->str);
+  close(tr->out_fd);
+  check(t, tr->path, tr->before, printed->str);
   g_string_free(printed, TRUE);
   static const char *const suffixes[] = { "", "-wal", "-shm", "-lock" };
   for (gsize k = 0; k < G_N_ELEMENTS(suffixes); k++) {
-    g_autofree gchar *p = g_strconcat(path, suffixes[k], NULL);
+    g_autofree gchar *p = g_strconcat(tr->path, suffixes[k], NULL);
     g_remove(p);
   }
+  g_hash_table_unref(tr->before);
+  g_free(tr->path);
+}
+
+static gint
+by_kill_time(gconstpointer a, gconstpointer b)
+{
+  const Trial *x = a, *y = b;
+  return x->kill_at < y->kill_at ? -1 : x->kill_at > y->kill_at;
+}
+
+/* @n trials at once, from trial number @first: each shift is killed at its
+ * own random time. */
+static void
+trials(Trials *t, guint first, guint n, GRand *rand)
+{
+  g_autofree Trial *tr = g_new0(Trial, n);
+  for (guint i = 0; i < n; i++) {
+    g_autofree gchar *name = g_strdup_printf("trial-%03u.db", first + i);
+    tr[i].path = g_build_filename(t->dir, name, NULL);
+    g_auto(GStrv) argv = demo_argv(tr[i].path, "9");
+    g_autoptr(GError) err = NULL;
+    g_assert_true(g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+                                           NULL, NULL, &tr[i].pid, NULL, &tr[i].out_fd, NULL, &err));
+    /* up to 10 % past a whole shift: some trials kill a process that is done */
+    tr[i].kill_at = g_get_monotonic_time() + (gint64) (g_rand_double(rand) * 1.1 * t->shift_us);
+  }
+  qsort(tr, n, sizeof *tr, by_kill_time);
+  for (guint i = 0; i < n; i++) {
+    gint64 wait = tr[i].kill_at - g_get_monotonic_time();
+    if (wait > 0)
+      g_usleep((gulong) wait);
+    tr[i].before = snapshot(tr[i].path);
+    kill(tr[i].pid, SIGKILL);
+  }
+  for (guint i = 0; i < n; i++)
+    finish_trial(t, &tr[i]);
 }
 
 static void
 test_kill(void)
 {
   const char *env = g_getenv("LL_CRASH_TRIALS");
-  guint trials = env ? (guint) g_ascii_strtoull(env, NULL, 10) : 60;
+  guint n_trials = env ? (guint) g_ascii_strtoull(env, NULL, 10) : 60;
   Trials t = { .dir = g_dir_make_tmp("ll-crash-XXXXXX", NULL),
                .step_measurements = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
   reference(&t);
   g_autoptr(GRand) rand = g_rand_new_with_seed(20261121);
-  for (guint i = 0; i < trials; i++)
-    trial(&t, i, rand);
-  g_test_message("%u trials: %u killed a run in flight, %u after steps were committed", trials, t.killed_in_flight,
+  /* two shifts at a time */
+  for (guint i = 0; i < n_trials; i += 2)
+    trials(&t, i, MIN(2, n_trials - i), rand);
+  g_test_message("%u trials: %u killed a run in flight, %u after steps were committed", n_trials, t.killed_in_flight,
                  t.killed_with_steps);
   /* the kills fell inside the shift, not only before or after it */
-  g_assert_cmpuint(t.killed_in_flight, >=, trials / 4);
-  g_assert_cmpuint(t.killed_with_steps, >=, trials / 4);
+  g_assert_cmpuint(t.killed_in_flight, >=, n_trials / 4);
+  g_assert_cmpuint(t.killed_with_steps, >=, n_trials / 4);
   g_autoptr(GDir) d = g_dir_open(t.dir, 0, NULL);
   const char *f;
   while ((f = g_dir_read_name(d))) {
