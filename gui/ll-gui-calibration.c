@@ -94,7 +94,7 @@ ll_gui_calibration_new(LlGuiRunner *runner)
     const LlSiteConfig *sc = ll_station_config_site(c, n);
     g_autofree gchar *title = g_strdup_printf("Site %u%s%s", n, sc && sc->fixture ? " · " : "",
                                               sc && sc->fixture ? sc->fixture : "");
-    adw_preferences_group_add(self->paths_group, ll_gui_plain_row(title, "no path-loss calibration on record"));
+    adw_preferences_group_add(self->paths_group, ll_gui_plain_row(title, "not shown in this version"));
   }
   return GTK_WIDGET(self);
 }

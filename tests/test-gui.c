@@ -406,6 +406,28 @@ test_expired_calibration(void)
 
 /* ---- runs land in the results store; the retest limit refuses ---- */
 
+/* Runs @argv in @dir; returns what it printed; asserts it exited 0. */
+static gchar *
+spawn_ok(const char *dir, const char *const *argv)
+{
+  gchar *out = NULL, *err = NULL;
+  int wait = 0;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(g_spawn_sync(dir, (gchar **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                             &wait, &error));
+  g_test_message("%s: exit %d\nstdout:\n%s\nstderr:\n%s", argv[0], wait, out, err);
+  g_free(err);
+  g_assert_true(WIFEXITED(wait));
+  g_assert_cmpint(WEXITSTATUS(wait), ==, 0);
+  return out;
+}
+
+static gboolean
+file_exists(gpointer path)
+{
+  return g_file_test(path, G_FILE_TEST_EXISTS);
+}
+
 static void
 test_recorded(void)
 {
@@ -436,6 +458,18 @@ test_recorded(void)
   g_autofree gchar *recorded = g_strdup_printf("recorded as run %" G_GINT64_FORMAT,
                                                json_object_get_int_member(r, "run_id"));
   g_assert_nonnull(strstr(label_of(panel, "step-label"), recorded));
+
+  /* its unit report, asked of the Quality screen, read back by openpyxl
+   * against the store */
+  g_autofree gchar *xlsx = g_build_filename(dir, "unit.xlsx", NULL);
+  gint64 run_id = json_object_get_int_member(r, "run_id");
+  g_assert_true(gtk_widget_activate_action(ll_gui_window_get_page(f.win, "quality"),
+                                           "quality.unit-report", "(xs)", run_id, xlsx));
+  wait_for(file_exists, xlsx, "the unit report");
+  g_autofree gchar *checker = source_path("tests/check-reports.py");
+  g_autofree gchar *id = g_strdup_printf("%" G_GINT64_FORMAT, run_id);
+  g_autofree gchar *checked = spawn_ok(dir, (const char *const[]) { "/usr/bin/python3", checker, "unit",
+                                                                     db, xlsx, id, NULL });
 
   /* a second attempt is over the station's retest limit: refused, untested */
   guint before = insertions(&f, 2);
@@ -474,22 +508,6 @@ unit_lines(const char *out)
   g_ptr_array_sort(lines, by_text);
   g_ptr_array_add(lines, NULL);
   return g_strjoinv("\n", (gchar **) lines->pdata);
-}
-
-/* Runs @argv in @dir; returns what it printed; asserts it exited 0. */
-static gchar *
-spawn_ok(const char *dir, const char *const *argv)
-{
-  gchar *out = NULL, *err = NULL;
-  int wait = 0;
-  g_autoptr(GError) error = NULL;
-  g_assert_true(g_spawn_sync(dir, (gchar **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
-                             &wait, &error));
-  g_test_message("%s: exit %d\nstdout:\n%s\nstderr:\n%s", argv[0], wait, out, err);
-  g_free(err);
-  g_assert_true(WIFEXITED(wait));
-  g_assert_cmpint(WEXITSTATUS(wait), ==, 0);
-  return out;
 }
 
 /* The shift mode of the built application and `lightline demo` on the
