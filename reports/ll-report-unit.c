@@ -487,13 +487,14 @@ write_traceability(Report *r, lxw_worksheet *ws)
     " FROM run_instruments i JOIN runs r ON r.id = i.run_id WHERE i.run_id = ?1 ORDER BY i.name", "none recorded");
   /* the set recorded with the run and any entry a measurement was corrected with */
   static const char *const loss_titles[] = { "Set", "Station", "Site", "Measured (UTC)", "Expires (UTC)",
-                                             "Operator", "Golden unit", "Lane", "Wavelength (nm)", "Loss (dB)" };
+                                             "Operator", "Golden unit", "Path", "Lane", "Wavelength (nm)",
+                                             "Loss (dB)" };
   write_section(r, ws, &row, "Path-loss calibration", loss_titles, G_N_ELEMENTS(loss_titles),
-    "SELECT s.id, s.station_id, s.site, s.measured_utc, s.expires_utc, s.operator, s.golden_serial, p.lane,"
-    " p.wavelength_nm, p.loss_db FROM path_loss p JOIN path_loss_sets s ON s.id = p.set_id"
+    "SELECT s.id, s.station_id, s.site, s.measured_utc, s.expires_utc, s.operator, s.golden_serial, p.path,"
+    " p.lane, p.wavelength_nm, p.loss_db FROM path_loss p JOIN path_loss_sets s ON s.id = p.set_id"
     " WHERE s.id = (SELECT path_loss_set_id FROM runs WHERE id = ?1)"
     "  OR p.id IN (SELECT path_loss_id FROM measurements WHERE run_id = ?1 AND path_loss_id IS NOT NULL)"
-    " ORDER BY s.id, p.lane, p.wavelength_nm",
+    " ORDER BY s.id, p.path, p.lane, p.wavelength_nm",
     "none recorded with this run: no measurement was corrected with a stored path-loss calibration "
     "(the notes on the Steps sheet say which path offsets the steps applied)");
 }

@@ -166,6 +166,8 @@ def check_unit(db, path, run_id):
         check(r[3] == m["name"] and r[4] == m["lane"] and r[5] == m["attempt"], f"{where}: name/lane")
         if m["value_type"] == "number":
             check(close(r[6], m["corrected_value"]), f"{where}: value {r[6]} != {m['corrected_value']}")
+            check(close(r[15], m["raw_value"]), f"{where}: raw value {r[15]} != {m['raw_value']}")
+            check(r[17] == m["path_loss_id"], f"{where}: path-loss entry {r[17]} != {m['path_loss_id']}")
             seen_formats.setdefault(m["unit"], ws.cell(row=i, column=7).number_format)
         else:
             check(r[6] == m["text_value"], f"{where}: text {r[6]!r} != {m['text_value']!r}")
@@ -181,7 +183,8 @@ def check_unit(db, path, run_id):
     for unit, want in [("dBm", "0.00"), ("dB", "0.00"), ("ratio", "0.00E+00"), ("W", "0.000")]:
         if unit in seen_formats:
             check(seen_formats[unit] == want, f"number format of {unit}: {seen_formats[unit]}")
-    check("dBm" in seen_formats and "ratio" in seen_formats, "no dBm or BER values to check formats with")
+    if run["operation"].startswith("final-"):
+        check("dBm" in seen_formats and "ratio" in seen_formats, "no dBm or BER values to check formats with")
 
     # Steps
     steps = db.execute("SELECT * FROM step_results WHERE run_id = ? ORDER BY position, id", (run_id,)).fetchall()
@@ -215,7 +218,25 @@ def check_unit(db, path, run_id):
             check((r[3], r[4], r[5], r[6], r[7], r[8]) == (inst["maker"], inst["model"], inst["serial"],
                                                             inst["firmware"], inst["cal_due"], inst["cal_cert"]),
                   f"instrument row {r}")
-    check(find_row(t, "Path-loss calibration") is not None, "no path-loss section")
+    # the path-loss calibration: the run's set and every entry a value was corrected with
+    loss = db.execute("SELECT p.set_id, p.path, p.lane, p.wavelength_nm, p.loss_db FROM path_loss p"
+                      " WHERE p.set_id = (SELECT path_loss_set_id FROM runs WHERE id = ?1) OR p.id IN"
+                      " (SELECT path_loss_id FROM measurements WHERE run_id = ?1)"
+                      " ORDER BY p.set_id, p.path, p.lane, p.wavelength_nm", (run_id,)).fetchall()
+    top = find_row(t, "Path-loss calibration")
+    if check(top is not None, "no path-loss section"):
+        listed = []
+        for r in t[top + 2:]:
+            if r[0] is None:
+                break
+            listed.append(r)
+        if loss:
+            check(len(listed) == len(loss), f"{len(listed)} path-loss entries listed, {len(loss)} in the store")
+            for r, x in zip(listed, loss):
+                check((r[0], r[7], r[8]) == (x[0], x[1], x[2]) and close(r[9], x[3]) and close(r[10], x[4]),
+                      f"path-loss entry {r} != {tuple(x)}")
+        else:
+            check(len(listed) == 1 and listed[0][0].startswith("none recorded"), f"path loss: {listed}")
 
     # Module
     mo = rows_of(wb["Module"])

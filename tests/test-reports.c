@@ -24,7 +24,12 @@
 
 static gchar *dir;           /* the test's folder */
 static gchar *db;            /* the store made by the demo shifts */
+static gint64 vendor_run;    /* the final test whose module reported FORMULA_VENDOR */
 static gchar *stats_json;    /* lightline stats --json of the whole store */
+
+/* The first or last (@which: min, max) final-test run with @outcome. */
+#define FINAL_RUN(which, outcome) \
+  "SELECT " which "(id) FROM runs WHERE operation LIKE 'final-%' AND outcome = '" outcome "'"
 
 static gchar *
 path(const char *name)
@@ -103,8 +108,12 @@ make_store(void)
   ll_test_run(&r2, shift2);
   g_assert_cmpint(r2.status, ==, 0);
   /* a module whose vendor field reads as a formula */
-  exec_sql(db, "UPDATE runs SET vendor = '" FORMULA_VENDOR "' WHERE id = 3;"
-               "UPDATE measurements SET text_value = '" FORMULA_VENDOR "' WHERE run_id = 3 AND name = 'vendor_name'");
+  vendor_run = query_int(FINAL_RUN("min", "PASS"));
+  g_autofree gchar *vendor = g_strdup_printf(
+    "UPDATE runs SET vendor = '" FORMULA_VENDOR "' WHERE id = %" G_GINT64_FORMAT ";"
+    "UPDATE measurements SET text_value = '" FORMULA_VENDOR "' WHERE run_id = %" G_GINT64_FORMAT
+    " AND name = 'vendor_name'", vendor_run, vendor_run);
+  exec_sql(db, vendor);
   stats_json = path("stats.json");
   g_auto(LlTestRun) stats = { 0 };
   const char *args[] = { "stats", "--db", db, "--json", NULL };
@@ -112,7 +121,9 @@ make_store(void)
   g_assert_cmpint(stats.status, ==, 0);
   g_assert_true(g_file_set_contents(stats_json, stats.out, -1, NULL));
   g_assert_cmpint(query_int("SELECT count(*) FROM runs WHERE outcome = 'FAIL'"), >=, 2);
-  g_assert_cmpint(query_int("SELECT count(*) FROM runs WHERE attempt > 1"), ==, 6);
+  g_assert_cmpint(query_int("SELECT count(*) FROM runs WHERE attempt > 1 AND operation LIKE 'final-%'"), ==, 6);
+  /* the final tests' values were corrected with the path-loss calibration the demo made */
+  g_assert_cmpint(query_int("SELECT count(*) FROM measurements WHERE path_loss_id IS NOT NULL"), >, 0);
 }
 
 static gchar *
@@ -138,7 +149,15 @@ check_unit(gint64 run_id)
 static void
 test_unit_pass(void)
 {
-  check_unit(query_int("SELECT min(id) FROM runs WHERE outcome = 'PASS'"));
+  check_unit(query_int(FINAL_RUN("min", "PASS")));
+}
+
+/* The runs of the station's calibration (path loss, golden unit) report too. */
+static void
+test_unit_calibration(void)
+{
+  check_unit(query_int("SELECT min(id) FROM runs WHERE operation NOT LIKE 'final-%'"));
+  check_unit(query_int("SELECT max(id) FROM runs WHERE operation NOT LIKE 'final-%'"));
 }
 
 /* A failed unit's report shows the failing measurement and its limits
@@ -146,8 +165,8 @@ test_unit_pass(void)
 static void
 test_unit_fail(void)
 {
-  check_unit(query_int("SELECT min(id) FROM runs WHERE outcome = 'FAIL'"));
-  check_unit(query_int("SELECT max(id) FROM runs WHERE outcome = 'FAIL'"));
+  check_unit(query_int(FINAL_RUN("min", "FAIL")));
+  check_unit(query_int(FINAL_RUN("max", "FAIL")));
 }
 
 /* --sn reports the serial's newest run: its retest. */
@@ -251,7 +270,7 @@ test_lot_again(void)
 static void
 test_literal_text(void)
 {
-  g_autofree gchar *unit = unit_report(3);
+  g_autofree gchar *unit = unit_report(vendor_run);
   const char *check_unit_text[] = { "literal", unit, FORMULA_OPERATOR, FORMULA_VENDOR, NULL };
   g_assert_cmpint(checker(check_unit_text), ==, 0);
   g_autofree gchar *lot = path("lot-literal.xlsx");
@@ -311,14 +330,17 @@ test_export(void)
   export_and_check("json", "all.json", NULL, NULL);
   const char *lot[] = { "--lot", "LOT-A", NULL };
   export_and_check("csv", "lot-a.csv", lot, lot);
-  const char *run[] = { "--run", "3", NULL };
-  export_and_check("json", "run-3.json", run, run);
+  g_autofree gchar *id = g_strdup_printf("%" G_GINT64_FORMAT, vendor_run);
+  const char *run[] = { "--run", id, NULL };
+  export_and_check("json", "run.json", run, run);
   /* to standard output */
   g_auto(LlTestRun) out = { 0 };
-  const char *args[] = { "export", "--db", db, "--format", "csv", "--run", "3", "-o", "-", NULL };
+  const char *args[] = { "export", "--db", db, "--format", "csv", "--run", id, "-o", "-", NULL };
   ll_test_run(&out, args);
   g_assert_cmpint(out.status, ==, 0);
-  gint64 rows = query_int("SELECT count(*) FROM measurements WHERE run_id = 3");
+  g_autofree gchar *count = g_strdup_printf("SELECT count(*) FROM measurements WHERE run_id = %" G_GINT64_FORMAT,
+                                            vendor_run);
+  gint64 rows = query_int(count);
   guint lines = 0;
   for (const char *p = out.out; (p = strstr(p, "\r\n")); p += 2)
     lines++;
@@ -334,7 +356,7 @@ test_export(void)
 static void
 test_checker_fails(void)
 {
-  gint64 run_id = query_int("SELECT min(id) FROM runs WHERE outcome = 'PASS'");
+  gint64 run_id = query_int(FINAL_RUN("min", "PASS"));
   g_autofree gchar *out = unit_report(run_id);
   g_autofree gchar *changed = path("changed.db");
   g_autofree gchar *text = NULL;
@@ -442,6 +464,7 @@ main(int argc, char **argv)
   g_test_add_func("/reports/capability", test_capability);
   g_test_add_func("/reports/unit/pass", test_unit_pass);
   g_test_add_func("/reports/unit/fail", test_unit_fail);
+  g_test_add_func("/reports/unit/calibration", test_unit_calibration);
   g_test_add_func("/reports/unit/by-serial", test_unit_by_serial);
   g_test_add_func("/reports/unit/errors", test_unit_errors);
   g_test_add_func("/reports/lot/all", test_lot);
