@@ -414,8 +414,9 @@ write_steps(Report *r, lxw_worksheet *ws)
 /* ---- Traceability ---- */
 
 /* A section: @heading, then the rows of the run's query @sql as a table
- * under @titles (text as text, numbers as numbers), or @none when it has
- * no row; a blank row after it. */
+ * under @titles (text as text, numbers as numbers, times in a column whose
+ * title says "(UTC)" as times), or @none when it has no row; a blank row
+ * after it. */
 static void
 write_section(Report *r, lxw_worksheet *ws, lxw_row_t *row, const char *heading, const char *const *titles,
               guint n, const char *sql, const char *none)
@@ -430,6 +431,8 @@ write_section(Report *r, lxw_worksheet *ws, lxw_row_t *row, const char *heading,
       int type = sqlite3_column_type(stmt, (int) c);
       if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
         ll_xlsx_number(x, ws, *row, (lxw_col_t) c, sqlite3_column_double(stmt, (int) c), NULL);
+      else if (strstr(titles[c], "(UTC)"))
+        ll_xlsx_store_time(x, ws, *row, (lxw_col_t) c, ll_report_col_text(stmt, (int) c), NULL);
       else
         ll_xlsx_text(x, ws, *row, (lxw_col_t) c, ll_report_col_text(stmt, (int) c), NULL);
     }
