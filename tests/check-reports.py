@@ -6,8 +6,10 @@ Called by tests/test-reports.c; run by /usr/bin/python3 (Debian's
 python3-openpyxl).
 
   check-reports.py unit DB XLSX RUN_ID
-  check-reports.py lot DB XLSX STATS_JSON [--lot LOT]
-  check-reports.py export DB FILE csv|json [--lot LOT] [--run ID]
+  check-reports.py lot DB XLSX STATS_JSON [SELECTION]
+  check-reports.py export DB FILE csv|json [SELECTION]
+     SELECTION: --lot L, --sequence ID, --sn SN, --run ID, --from T, --to T
+     (T as the store writes times)
   check-reports.py literal XLSX TEXT...   each TEXT appears as a text cell; no formula anywhere
 
 Exits 0 when everything matches; otherwise prints what differs and exits 1.
@@ -250,13 +252,27 @@ def check_unit(db, path, run_id):
 
 # ---- lot report ----
 
-def selected_runs(db, lot):
-    sql = "SELECT * FROM runs WHERE outcome IS NOT NULL"
-    args = ()
-    if lot:
-        sql += " AND lot = ?"
-        args = (lot,)
-    return db.execute(sql + " ORDER BY started_utc, id", args).fetchall()
+SELECTION = {"--lot": "lot = ?", "--sequence": "operation = ?", "--sn": "serial = ?", "--run": "id = ?",
+             "--from": "started_utc >= ?", "--to": "started_utc < ?"}
+
+
+def selection(args):
+    """The selection options given (--lot, --from...) as {option: value}. Times
+    are given here as the store writes them (2026-03-01T08:15:02.123456Z)."""
+    return {k: args[args.index(k) + 1] for k in SELECTION if k in args}
+
+
+def where(sel, alias):
+    """The finished runs @sel selects, as SQL on runs aliased @alias."""
+    sql = f" {alias}.outcome IS NOT NULL"
+    for k, v in sel.items():
+        sql += f" AND {alias}.{SELECTION[k]}"
+    return sql, [int(v) if k == "--run" else v for k, v in sel.items()]
+
+
+def selected_runs(db, sel):
+    sql, args = where(sel, "r")
+    return db.execute("SELECT * FROM runs r WHERE" + sql + " ORDER BY started_utc, id", args).fetchall()
 
 
 def yields(runs, key):
@@ -279,8 +295,8 @@ def yields(runs, key):
 KEY_PARAMETERS = ["tx_power_avg", "oma_outer", "tdecq", "extinction_ratio", "sensitivity", "module_power"]
 
 
-def check_lot(db, path, stats_json, lot):
-    runs = selected_runs(db, lot)
+def check_lot(db, path, stats_json, sel):
+    runs = selected_runs(db, sel)
     check(len(runs) > 0, "no runs selected")
     wb = openpyxl.load_workbook(path)
     check(wb.sheetnames == ["Summary", "Bins", "Statistics", "Histograms", "Units"], f"sheets {wb.sheetnames}")
@@ -446,17 +462,11 @@ EXPORT_COLUMNS = [
 ]
 
 
-def check_export(db, path, fmt, lot, run):
+def check_export(db, path, fmt, sel):
     names = [c for c, _ in EXPORT_COLUMNS]
-    sql = ("SELECT " + ", ".join(e for _, e in EXPORT_COLUMNS) +
-           " FROM runs r JOIN measurements m ON m.run_id = r.id WHERE r.outcome IS NOT NULL")
-    args = []
-    if lot:
-        sql += " AND r.lot = ?"
-        args.append(lot)
-    if run:
-        sql += " AND r.id = ?"
-        args.append(run)
+    cond, args = where(sel, "r")
+    sql = "SELECT " + ", ".join(e for _, e in EXPORT_COLUMNS) + " FROM runs r JOIN measurements m" \
+          " ON m.run_id = r.id WHERE" + cond
     want = db.execute(sql + " ORDER BY r.started_utc, r.id, m.id", args).fetchall()
     check(len(want) > 0, "nothing to export in the store")
     if fmt == "csv":
@@ -513,19 +523,14 @@ def check_literal(path, texts):
                 check(b"<f>" not in z.read(name) and b"<f " not in z.read(name), f"{name}: a formula element")
 
 
-def option(args, name):
-    return args[args.index(name) + 1] if name in args else None
-
-
 def main(argv):
     mode = argv[1]
     if mode == "unit":
         check_unit(db_connect(argv[2]), argv[3], int(argv[4]))
     elif mode == "lot":
-        check_lot(db_connect(argv[2]), argv[3], argv[4], option(argv, "--lot"))
+        check_lot(db_connect(argv[2]), argv[3], argv[4], selection(argv[5:]))
     elif mode == "export":
-        run = option(argv, "--run")
-        check_export(db_connect(argv[2]), argv[3], argv[4], option(argv, "--lot"), int(run) if run else None)
+        check_export(db_connect(argv[2]), argv[3], argv[4], selection(argv[5:]))
     elif mode == "literal":
         check_literal(argv[2], argv[3:])
     else:

@@ -79,6 +79,31 @@ query_int(const char *sql)
   return v;
 }
 
+/* One text the store answers to @sql (free with g_free()). */
+static gchar *
+query_text(const char *sql)
+{
+  sqlite3 *s = NULL;
+  g_assert_cmpint(sqlite3_open_v2(db, &s, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_stmt *stmt = NULL;
+  g_assert_cmpint(sqlite3_prepare_v2(s, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
+  gchar *v = g_strdup((const char *) sqlite3_column_text(stmt, 0));
+  sqlite3_finalize(stmt);
+  sqlite3_close(s);
+  g_assert_nonnull(v);
+  return v;
+}
+
+/* The start of the @n-th final-test run (from 0): a time to select from. */
+static gchar *
+final_start(guint n)
+{
+  g_autofree gchar *sql = g_strdup_printf(
+    "SELECT started_utc FROM runs WHERE operation LIKE 'final-%%' ORDER BY started_utc, id LIMIT 1 OFFSET %u", n);
+  return query_text(sql);
+}
+
 static void
 exec_sql(const char *file, const char *sql)
 {
@@ -233,6 +258,21 @@ test_lot_selected(void)
   const char *check[] = { "lot", db, out, stats, "--lot", "LOT-A", NULL };
   g_assert_cmpint(checker(check), ==, 0);
 
+  /* a time window of one sequence */
+  g_autofree gchar *from = final_start(5), *to = final_start(20);
+  g_autofree gchar *window = path("window.xlsx"), *window_stats = path("stats-window.json");
+  const char *window_args[] = { "report", "lot", "--db", db, "--from", from, "--to", to, "--sequence",
+                                "final-800g-dr8", "-o", window, NULL };
+  lightline_ok(window_args);
+  g_auto(LlTestRun) ws = { 0 };
+  const char *window_stats_args[] = { "stats", "--db", db, "--from", from, "--to", to, "--sequence",
+                                      "final-800g-dr8", "--json", NULL };
+  ll_test_run(&ws, window_stats_args);
+  g_assert_true(g_file_set_contents(window_stats, ws.out, -1, NULL));
+  const char *window_check[] = { "lot", db, window, window_stats, "--from", from, "--to", to, "--sequence",
+                                 "final-800g-dr8", NULL };
+  g_assert_cmpint(checker(window_check), ==, 0);
+
   g_autofree gchar *none = path("none.xlsx");
   g_auto(LlTestRun) n = { 0 };
   const char *nothing[] = { "report", "lot", "--db", db, "--lot", "NOPE", "-o", none, NULL };
@@ -330,6 +370,11 @@ test_export(void)
   export_and_check("json", "all.json", NULL, NULL);
   const char *lot[] = { "--lot", "LOT-A", NULL };
   export_and_check("csv", "lot-a.csv", lot, lot);
+  g_autofree gchar *from = final_start(3), *to = final_start(9);
+  const char *window[] = { "--from", from, "--to", to, NULL };
+  export_and_check("csv", "window.csv", window, window);
+  const char *serial[] = { "--sn", "LL26D00003", "--sequence", "final-800g-dr8", NULL };
+  export_and_check("json", "serial.json", serial, serial);
   g_autofree gchar *id = g_strdup_printf("%" G_GINT64_FORMAT, vendor_run);
   const char *run[] = { "--run", id, NULL };
   export_and_check("json", "run.json", run, run);
