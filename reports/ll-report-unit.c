@@ -520,13 +520,15 @@ write_module(Report *r, lxw_worksheet *ws)
   kv_text(r, ws, &row, "Hardware revision", get(run, "hardware_revision"));
   kv_text(r, ws, &row, "Date code", get(run, "date_code"));
   row++;
-  ll_xlsx_text(x, ws, row++, 0, "Values read from the module (identity, state, flags, monitors)", x->heading);
+  ll_xlsx_text(x, ws, row++, 0, "Values read from the module (identity, state, flags, monitors) and its supply",
+               x->heading);
   static const char *const titles[] = { "Step", "Measurement", "Lane", "Value", "Unit", "Verdict", "Action" };
   ll_xlsx_header(x, ws, row++, titles, G_N_ELEMENTS(titles));
   g_autoptr(sqlite3_stmt) m = run_query(r,
     "SELECT m.step_id, m.name, m.lane, m.value_type, m.corrected_value, m.text_value, m.unit, m.verdict, s.action"
     " FROM measurements m JOIN step_results s ON s.id = m.step_result_id"
-    " WHERE m.run_id = ?1 AND (s.action LIKE 'module.%' OR s.action LIKE 'ddm.%') ORDER BY s.position, m.id");
+    " WHERE m.run_id = ?1 AND (s.action LIKE 'module.%' OR s.action LIKE 'ddm.%' OR s.action = 'evb.supply')"
+    " ORDER BY s.position, m.id");
   guint n = 0;
   while (m && next_row(r, m)) {
     const char *unit = ll_report_col_text(m, 6), *verdict = ll_report_col_text(m, 7);

@@ -246,6 +246,17 @@ def check_unit(db, path, run_id):
                           ("Firmware", "firmware"), ("Hardware revision", "hardware_revision")]:
         want = run[column] if run[column] is not None else "-"
         check(label_value(mo, label) == want, f"Module {label}: {label_value(mo, label)!r}")
+    values = db.execute("SELECT m.*, s.action FROM measurements m JOIN step_results s ON s.id = m.step_result_id"
+                        " WHERE m.run_id = ? AND (s.action LIKE 'module.%' OR s.action LIKE 'ddm.%'"
+                        " OR s.action = 'evb.supply') ORDER BY s.position, m.id", (run_id,)).fetchall()
+    top = next((i for i, r in enumerate(mo) if isinstance(r[0], str) and r[0].startswith("Values read")), None)
+    if check(top is not None, "Module: no values read from the module"):
+        listed = mo[top + 2: top + 2 + len(values)]
+        check(len(values) > 0 or mo[top + 2][0] == "none recorded", "Module: values")
+        for m, r in zip(values, listed):
+            value_ok = close(r[3], m["corrected_value"]) if m["value_type"] == "number" else r[3] == m["text_value"]
+            check((r[0], r[1], r[2], r[5], r[6]) == (m["step_id"], m["name"], m["lane"], m["verdict"], m["action"])
+                  and value_ok, f"Module row {r}")
     raw = find_row(mo, "Raw CMIS pages")
     check(raw is not None and "Not available" in (mo[raw + 1][0] or ""), "raw CMIS pages not explained")
 
