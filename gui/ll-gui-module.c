@@ -19,7 +19,8 @@ struct _LlGuiModulePage {
   GtkDropDown *site_dropdown;
   GtkSwitch *live_switch;
   GtkLabel *status_label;
-  GtkGrid *identity_grid, *state_grid, *lane_grid;
+  GtkGrid *identity_grid, *state_grid, *lane_grid, *threshold_grid;
+  GtkLabel *thresholds[5][4];
   LlGuiRunner *runner;
   GCancellable *cancel;
   GHashTable *facts;  /* name -> GtkLabel* (borrowed: the grids own them) */
@@ -79,6 +80,31 @@ clear_facts(LlGuiModulePage *self)
   for (guint l = 0; l < self->n_lanes; l++)
     for (guint c = COL_STATE; c < N_COLS; c++)
       gtk_label_set_label(self->lanes[l][c], "—");
+  for (guint r = 0; r < 5; r++)
+    for (guint c = 0; c < 4; c++)
+      gtk_label_set_label(self->thresholds[r][c], "—");
+}
+
+/* Page 02h: the module's own alarm and warning thresholds. */
+static void
+show_thresholds(LlGuiModulePage *self, const LlCmisImage *img)
+{
+  LlCmisThresholds t;
+  if (!ll_cmis_decode_thresholds(img, &t, NULL))
+    return;
+  const LlCmisThresholdSet *sets[5] = { &t.temperature_c, &t.vcc_v, &t.tx_power_dbm, &t.tx_bias_ma,
+                                        &t.rx_power_dbm };
+  static const int digits[5] = { 1, 3, 2, 1, 2 };
+  static const char *const units[5] = { "°C", "V", "dBm", "mA", "dBm" };
+  for (guint r = 0; r < 5; r++) {
+    const double v[4] = { sets[r]->low_alarm, sets[r]->low_warning, sets[r]->high_warning,
+                          sets[r]->high_alarm };
+    for (guint c = 0; c < 4; c++) {
+      g_autofree gchar *text = isfinite(v[c]) ? g_strdup_printf("%.*f %s", digits[r], v[c], units[r])
+                                              : g_strdup("—");
+      gtk_label_set_label(self->thresholds[r][c], text);
+    }
+  }
 }
 
 static gchar *
@@ -124,6 +150,7 @@ show_view(LlGuiModulePage *self, const LlModuleView *v)
     set_fact(self, "module-media", "%s, %s", ll_cmis_media_technology_name(id.media_technology),
              ll_cmis_connector_name(id.connector));
   }
+  show_thresholds(self, v->image);
   LlCmisAdvertising adv;
   if (ll_cmis_decode_advertising(v->image, &adv, NULL))
     set_fact(self, "module-wavelength", "%.2f nm", adv.wavelength_nm);
@@ -249,6 +276,7 @@ ll_gui_module_page_class_init(LlGuiModulePageClass *klass)
   gtk_widget_class_bind_template_child(wc, LlGuiModulePage, identity_grid);
   gtk_widget_class_bind_template_child(wc, LlGuiModulePage, state_grid);
   gtk_widget_class_bind_template_child(wc, LlGuiModulePage, lane_grid);
+  gtk_widget_class_bind_template_child(wc, LlGuiModulePage, threshold_grid);
   gtk_widget_class_install_action(wc, "page.refresh", NULL, refresh);
 }
 
@@ -309,6 +337,27 @@ ll_gui_module_new(LlGuiRunner *runner)
       gtk_widget_set_name(cell, name);
       gtk_grid_attach(self->lane_grid, cell, (int) c, (int) l + 1, 1, 1);
       self->lanes[l][c] = GTK_LABEL(cell);
+    }
+  }
+  static const char *const thead[] = { "Thresholds (page 02h)", "Low alarm", "Low warning",
+                                       "High warning", "High alarm" };
+  static const char *const trows[] = { "Temperature", "Vcc", "TX power", "TX bias", "RX power" };
+  for (guint c = 0; c < 5; c++) {
+    GtkWidget *h = gtk_label_new(thead[c]);
+    gtk_widget_add_css_class(h, "header");
+    gtk_label_set_xalign(GTK_LABEL(h), 0);
+    gtk_grid_attach(self->threshold_grid, h, (int) c, 0, 1, 1);
+  }
+  for (guint r = 0; r < 5; r++) {
+    GtkWidget *name = gtk_label_new(trows[r]);
+    gtk_label_set_xalign(GTK_LABEL(name), 0);
+    gtk_grid_attach(self->threshold_grid, name, 0, (int) r + 1, 1, 1);
+    for (guint c = 0; c < 4; c++) {
+      GtkWidget *cell = gtk_label_new("—");
+      gtk_label_set_xalign(GTK_LABEL(cell), 0);
+      gtk_widget_add_css_class(cell, "numeric");
+      gtk_grid_attach(self->threshold_grid, cell, (int) c + 1, (int) r + 1, 1, 1);
+      self->thresholds[r][c] = GTK_LABEL(cell);
     }
   }
   return GTK_WIDGET(self);
