@@ -4,6 +4,7 @@
  * terminal (a bar and the step in flight), plain lines otherwise; Ctrl-C
  * aborts cleanly, cleanup included. Exit status of run: 0 PASS, 1 FAIL,
  * 3 ERROR or ABORTED, 2 bad usage or input, 4 refused (retest limit). */
+#include "ll-calibration.h"
 #include "ll-cli.h"
 #include "ll-station-demo.h"
 #include "ll-test-session.h"
@@ -17,17 +18,10 @@
 
 /* ---- Ctrl-C: a small thread waits for SIGINT/SIGTERM and cancels ---- */
 
-typedef struct {
-  GMainContext *context;
-  GMainLoop *loop;
-  GThread *thread;
-  GCancellable *cancel;
-} Interrupt;
-
 static gboolean
 on_signal(gpointer data)
 {
-  Interrupt *in = data;
+  LlCliInterrupt *in = data;
   fprintf(stderr, "\nlightline: stopping after cleanup (Ctrl-C again to leave at once)\n");
   if (g_cancellable_is_cancelled(in->cancel))
     _exit(LL_EXIT_ERROR);
@@ -38,15 +32,15 @@ on_signal(gpointer data)
 static gpointer
 interrupt_thread(gpointer data)
 {
-  Interrupt *in = data;
+  LlCliInterrupt *in = data;
   g_main_context_push_thread_default(in->context);
   g_main_loop_run(in->loop);
   g_main_context_pop_thread_default(in->context);
   return NULL;
 }
 
-static void
-interrupt_start(Interrupt *in, GCancellable *cancel)
+void
+ll_cli_interrupt_start(LlCliInterrupt *in, GCancellable *cancel)
 {
   in->cancel = cancel;
   in->context = g_main_context_new();
@@ -68,8 +62,8 @@ quit_loop(gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-interrupt_stop(Interrupt *in)
+void
+ll_cli_interrupt_stop(LlCliInterrupt *in)
 {
   /* quit from inside the loop: a g_main_loop_quit() that came before the
    * thread reached g_main_loop_run() would be lost, and the join would hang */
@@ -309,12 +303,12 @@ ll_cmd_run(int argc, char **argv)
   g_mutex_init(&progress.lock);
   ll_test_session_add_listener(session, on_progress, &progress);
   g_autoptr(GCancellable) cancel = g_cancellable_new();
-  Interrupt in = { 0 };
-  interrupt_start(&in, cancel);
+  LlCliInterrupt in = { 0 };
+  ll_cli_interrupt_start(&in, cancel);
   gint64 run_id = 0;
   g_autoptr(GError) err = NULL;
   g_autoptr(LlRunResult) r = ll_test_session_run_one(session, (guint) site, serial, cancel, &run_id, &err);
-  interrupt_stop(&in);
+  ll_cli_interrupt_stop(&in);
   g_mutex_clear(&progress.lock);
   if (!r) {
     ll_cli_error("refused: %s", err->message);
@@ -353,6 +347,57 @@ remove_database(const char *path)
   }
 }
 
+/* The range of @path's values in @entries, into *@lo and *@hi. */
+static void
+loss_range(GArray *entries, LlPathKind path, double *lo, double *hi)
+{
+  *lo = INFINITY, *hi = -INFINITY;
+  for (guint i = 0; i < entries->len; i++) {
+    const LlPathLossEntry *e = &g_array_index(entries, LlPathLossEntry, i);
+    if (e->path == path)
+      *lo = MIN(*lo, e->loss_db), *hi = MAX(*hi, e->loss_db);
+  }
+}
+
+/* The shift starts with every site's optical paths calibrated against a
+ * golden module, then a golden-unit check (ll_calibration_shift_start()). */
+static gboolean
+demo_calibrate(const char *text, const char *database, const char *operator_name, guint sites)
+{
+  LlCalibrationOptions o = { .config_path = "demo-station.ini", .config_text = text,
+                             .database = database, .store_flags = LL_STORE_OPEN_SYNC_NORMAL,
+                             .operator_name = operator_name };
+  g_autoptr(GError) err = NULL;
+  g_autoptr(GPtrArray) results = ll_calibration_shift_start(&o, sites, &err);
+  if (!results) {
+    ll_cli_error("demo: %s", err->message);
+    return FALSE;
+  }
+  const LlCalibrationResult *first = results->pdata[0];
+  printf("golden module %s characterized; the shift starts with its path-loss calibration:\n",
+         first->golden_serial);
+  for (guint i = 0; i < results->len; i++) {
+    const LlCalibrationResult *r = results->pdata[i];
+    if (i + 1 < results->len) {
+      double tx_lo, tx_hi, rx_lo, rx_hi;
+      loss_range(r->entries, LL_PATH_TX, &tx_lo, &tx_hi);
+      loss_range(r->entries, LL_PATH_RX, &rx_lo, &rx_hi);
+      printf("  site %u: calibration %" G_GINT64_FORMAT ", TX loss %.2f to %.2f dB, RX offset %.2f "
+             "to %.2f dB, valid 12 h\n", r->site, r->set_id, tx_lo, tx_hi, rx_lo, rx_hi);
+      continue;
+    }
+    double worst = 0;
+    for (guint k = 0; k < r->run->measurements->len; k++) {
+      const LlMeasurement *m = r->run->measurements->pdata[k];
+      if (g_str_has_suffix(m->name, "_delta") && m->value.type == LL_VALUE_NUMBER)
+        worst = MAX(worst, fabs(m->value.number));
+    }
+    printf("  golden-unit check in site %u: %s, %u deltas stored, the largest %.2f dB\n", r->site,
+           ll_outcome_name(r->run->outcome), r->checks, worst);
+  }
+  return TRUE;
+}
+
 int
 ll_cmd_demo(int argc, char **argv)
 {
@@ -362,7 +407,7 @@ ll_cmd_demo(int argc, char **argv)
   gint64 seed = (gint64) o.seed;
   g_autofree gchar *product = NULL, *defects = NULL, *dir = NULL, *fault = NULL, *db = NULL;
   g_autofree gchar *operator_name = NULL, *lot = NULL;
-  gboolean realtime = FALSE;
+  gboolean realtime = FALSE, nominal_paths = FALSE;
   const GOptionEntry entries[] = {
     { "units", 'n', 0, G_OPTION_ARG_INT, &units, "Units to test (default 20)", "N" },
     { "sites", 'k', 0, G_OPTION_ARG_INT, &sites, "Sites, 1-8 (default 2)", "K" },
@@ -377,6 +422,8 @@ ll_cmd_demo(int argc, char **argv)
       "Add the shift to this results store (default: a new " DEMO_DATABASE " here)", "FILE" },
     { "operator", 'o', 0, G_OPTION_ARG_STRING, &operator_name, "Who tests (default: demo)", "NAME" },
     { "lot", 0, 0, G_OPTION_ARG_STRING, &lot, "Lot or work order (default: DEMO)", "LOT" },
+    { "nominal-paths", 0, 0, G_OPTION_ARG_NONE, &nominal_paths,
+      "No path-loss calibration: correct with the sequences' nominal path offsets", NULL },
     { NULL },
   };
   if (!ll_cli_parse(&argc, &argv, "demo", NULL,
@@ -394,20 +441,31 @@ ll_cmd_demo(int argc, char **argv)
     o.product = product;
   if (defects)
     o.defects = defects;
-  o.fault = fault;
+  const char *database = db ? db : DEMO_DATABASE;
+  g_autofree gchar *db_dir = g_path_get_dirname(database);
+  g_autofree gchar *golden_dir = g_build_filename(db_dir, "lightline-demo-golden", NULL);
+  if (!nominal_paths)
+    o.golden_references = golden_dir;
   g_autofree gchar *seq_path = ll_demo_sequence_path(dir, o.product);
   g_autoptr(GError) err = NULL;
-  g_autofree gchar *text = ll_demo_station_text(&o, &err);
+  /* the paths are calibrated before the shift, on a station without the fault */
+  g_autofree gchar *cal_text = ll_demo_station_text(&o, &err);
+  o.fault = fault;
+  g_autofree gchar *text = cal_text ? ll_demo_station_text(&o, &err) : NULL;
   if (!text) {
     ll_cli_error("demo: %s", err->message);
     return LL_EXIT_USAGE;
   }
   if (!db)
     remove_database(DEMO_DATABASE);
+  printf("demo: %u units of %s on %u simulated sites, seed %" G_GUINT64_FORMAT ", %s time\n",
+         o.units, o.product, o.sites, o.seed, o.realtime ? "real" : "virtual");
+  if (!nominal_paths && !demo_calibrate(cal_text, database, operator_name ? operator_name : "demo", o.sites))
+    return LL_EXIT_ERROR;
   /* a simulated shift makes thousands of commits: each survives a crash of
    * the process, without waiting for the disk */
   LlTestSessionOptions options = { .config_path = "demo-station.ini", .config_text = text,
-                                   .sequence_path = seq_path, .database = db ? db : DEMO_DATABASE,
+                                   .sequence_path = seq_path, .database = database,
                                    .store_flags = LL_STORE_OPEN_SYNC_NORMAL,
                                    .operator_name = operator_name ? operator_name : "demo",
                                    .lot = lot ? lot : "DEMO" };
@@ -415,14 +473,12 @@ ll_cmd_demo(int argc, char **argv)
   if (!session)
     return LL_EXIT_USAGE;
   LlStation *station = ll_test_session_station(session);
-  printf("demo: %u units of %s on %u simulated sites, seed %" G_GUINT64_FORMAT ", %s time\n",
-         o.units, o.product, o.sites, o.seed, o.realtime ? "real" : "virtual");
   Progress progress = { .tty = FALSE, .steps = FALSE };
   g_mutex_init(&progress.lock);
   ll_test_session_add_listener(session, on_progress, &progress);
   g_autoptr(GCancellable) cancel = g_cancellable_new();
-  Interrupt in = { 0 };
-  interrupt_start(&in, cancel);
+  LlCliInterrupt in = { 0 };
+  ll_cli_interrupt_start(&in, cancel);
 
   LlClock *clock = ll_station_get_clock(station);
   gint64 t0 = ll_clock_now(clock);
@@ -458,7 +514,7 @@ ll_cmd_demo(int argc, char **argv)
       fflush(stdout);
     }
   }
-  interrupt_stop(&in);
+  ll_cli_interrupt_stop(&in);
   g_mutex_clear(&progress.lock);
   double hours = (ll_clock_now(clock) - t0) / 3.6e9;
   printf("\n%u units: %u PASS, %u FAIL, %u ERROR, %u ABORTED; yield %.1f %%\n", tested,
@@ -474,6 +530,7 @@ ll_cmd_demo(int argc, char **argv)
   printf("station time %.2f h, %.0f units per hour (%.1f s of computer time)\n", hours,
          hours > 0 ? tested / hours : 0.0, (g_get_monotonic_time() - wall0) / 1e6);
   const char *path = ll_store_path(ll_test_session_store(session));
-  printf("results in %s: lightline stats --db %s; lightline unit history SERIAL --db %s\n", path, path, path);
+  printf("results in %s: lightline stats --db %s; lightline unit history SERIAL --db %s; "
+         "lightline calibrate history --db %s\n", path, path, path, path);
   return counts[LL_OUTCOME_ABORTED] ? LL_EXIT_ERROR : LL_EXIT_OK;
 }

@@ -13,6 +13,7 @@ static const LlCommand commands[] = {
   { "sequence", "check sequences and list the actions they can use", ll_cmd_sequence },
   { "run", "test one unit on a station and bin it", ll_cmd_run },
   { "demo", "a simulated shift on the simulated bench", ll_cmd_demo },
+  { "calibrate", "calibrate a station's optical paths with a golden module; its history", ll_cmd_calibrate },
   { "unit", "a unit's history from the results store", ll_cmd_unit },
   { "stats", "yield, bins and measurement statistics from the results store", ll_cmd_stats },
   { "report", "Excel reports of a unit or a lot from the results store", ll_cmd_report },

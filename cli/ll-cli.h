@@ -3,6 +3,7 @@
  * instruments/, station/ and reports/. Exit statuses are the same everywhere. */
 #pragma once
 
+#include <gio/gio.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -40,6 +41,18 @@ void ll_cli_json_string(JsonBuilder *b, const char *name, const char *text);
 void ll_cli_json_int(JsonBuilder *b, const char *name, gint64 v);
 void ll_cli_json_number(JsonBuilder *b, const char *name, double v);
 
+/* Ctrl-C (SIGINT, SIGTERM) while a run is in flight: a small thread waits
+ * for the signal and cancels @cancel (cleanup still runs); a second one
+ * leaves at once (cmd-run.c). */
+typedef struct {
+  GMainContext *context;
+  GMainLoop *loop;
+  GThread *thread;
+  GCancellable *cancel;
+} LlCliInterrupt;
+void ll_cli_interrupt_start(LlCliInterrupt *in, GCancellable *cancel);
+void ll_cli_interrupt_stop(LlCliInterrupt *in);
+
 /* Prints "lightline: MESSAGE" on stderr. */
 void ll_cli_error(const char *format, ...) G_GNUC_PRINTF(1, 2);
 
@@ -47,6 +60,8 @@ int ll_cmd_instruments(int argc, char **argv);
 int ll_cmd_sequence(int argc, char **argv);
 int ll_cmd_run(int argc, char **argv);
 int ll_cmd_demo(int argc, char **argv);
+/* `lightline calibrate path-loss|golden-check|history` (cmd-calibrate.c). */
+int ll_cmd_calibrate(int argc, char **argv);
 /* `lightline unit history SN` (cmd-unit.c), `lightline stats` (cmd-stats.c). */
 int ll_cmd_unit(int argc, char **argv);
 int ll_cmd_stats(int argc, char **argv);

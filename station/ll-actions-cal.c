@@ -343,20 +343,6 @@ calibrate_rx(LlActionContext *ctx, GError **error)
   return ll_actions_rx_light_end(&light, error);
 }
 
-/* The receivers' path: switch section 2, the attenuator and reference meter
- * channels; the transmitters' path stays free for another site. */
-static guint64
-rx_parts(LlActionContext *ctx, LlInstrumentClass klass)
-{
-  switch (klass) {
-  case LL_CLASS_OPTICAL_SWITCH: return LL_PART(2);
-  case LL_CLASS_ATTENUATOR: return LL_PART((guint) ll_action_param_number(ctx, "attenuator_channel"));
-  case LL_CLASS_POWER_METER:
-    return LL_PART((guint) ll_action_param_number(ctx, "ref_meter_channel"));
-  default: return LL_PARTS_ALL;
-  }
-}
-
 static const LlAction rx_action = {
   .spec = { "ddm.calibrate-rx",
             "calibrate the lane's RX power monitor: fit it against the received power estimate "
@@ -364,7 +350,7 @@ static const LlAction rx_action = {
             "verify at the same levels",
             TRUE, rx_params, rx_measurements, rx_roles },
   .run = calibrate_rx,
-  .parts = rx_parts,
+  .parts = ll_actions_rx_light_parts,
   .paths = LL_PATH_BIT(LL_PATH_RX),
 };
 

@@ -14,6 +14,7 @@ extern const LlAction *const ll_actions_tx[];
 extern const LlAction *const ll_actions_rx[];
 extern const LlAction *const ll_actions_ddm[];
 extern const LlAction *const ll_actions_cal[];
+extern const LlAction *const ll_actions_golden[];
 
 /* The leased EVB, or FALSE with @error when the step has none. */
 LlEvb *ll_actions_need_evb(LlActionContext *ctx, GError **error);
@@ -132,6 +133,14 @@ void ll_actions_rx_light_lane(LlActionContext *ctx, LlRxLight *light, guint lane
  * station fault (G_IO_ERROR_INVALID_ARGUMENT). */
 gboolean ll_actions_rx_light_set(LlActionContext *ctx, LlRxLight *light, double dbm,
                                  double tolerance_db, double *reached, GError **error);
+/* The parts of the receivers' light (LlActionPartsFunc): switch section 2,
+ * the attenuator and reference meter channels; the transmitters' path stays
+ * free for another site. */
+guint64 ll_actions_rx_light_parts(LlActionContext *ctx, LlInstrumentClass klass);
+/* The parts of a TX meter reading (LlActionPartsFunc): switch section 1 and
+ * the meter channel of the step's meter_channel (defined in ll-actions-tx.c). */
+guint64 ll_actions_tx_meter_parts(LlActionContext *ctx, LlInstrumentClass klass);
+
 /* Leaves the attenuator safe: at a high attenuation. @error may be NULL
  * (best effort, after another failure). */
 gboolean ll_actions_rx_light_end(LlRxLight *light, GError **error);

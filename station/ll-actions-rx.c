@@ -154,17 +154,22 @@ static const char *const rx_roles[] = { "optical-switch", "attenuator", "bert", 
  * meter channels, and the BERT channels of the lanes; the transmitters'
  * path (section 1, the TX meter channel, the scope) stays free for another
  * site. */
-static guint64
-rx_parts(LlActionContext *ctx, LlInstrumentClass klass)
+guint64
+ll_actions_rx_light_parts(LlActionContext *ctx, LlInstrumentClass klass)
 {
   switch (klass) {
   case LL_CLASS_OPTICAL_SWITCH: return LL_PART(2);
   case LL_CLASS_ATTENUATOR: return LL_PART((guint) ll_action_param_number(ctx, "attenuator_channel"));
   case LL_CLASS_POWER_METER:
     return LL_PART((guint) ll_action_param_number(ctx, "ref_meter_channel"));
-  case LL_CLASS_BERT: return ll_actions_bert_parts(ctx);
   default: return LL_PARTS_ALL;
   }
+}
+
+static guint64
+rx_parts(LlActionContext *ctx, LlInstrumentClass klass)
+{
+  return klass == LL_CLASS_BERT ? ll_actions_bert_parts(ctx) : ll_actions_rx_light_parts(ctx, klass);
 }
 
 /* The drivers and channels an RX action works with. */

@@ -205,8 +205,8 @@ tx_power(LlActionContext *ctx, GError **error)
 
 /* Switch section 1 and the meter channel it is cabled to: the receivers'
  * path (section 2, the reference channel) stays free for another site. */
-static guint64
-tx_power_parts(LlActionContext *ctx, LlInstrumentClass klass)
+guint64
+ll_actions_tx_meter_parts(LlActionContext *ctx, LlInstrumentClass klass)
 {
   switch (klass) {
   case LL_CLASS_OPTICAL_SWITCH: return LL_PART(1);
@@ -220,7 +220,7 @@ static const LlAction tx_power_action = {
     "route the lane to the power meter (switch section 1) and read its average launch power",
     TRUE, tx_power_params, tx_power_measurements, meter_roles },
   tx_power,
-  tx_power_parts,
+  ll_actions_tx_meter_parts,
   LL_PATH_BIT(LL_PATH_TX),
 };
 

@@ -1,7 +1,7 @@
 /* ll-actions.c: the registry of the station's actions: one table of
  * LlAction rows, each an LlActionSpec for the sequence format and the C
  * function that runs it. The actions themselves live in ll-actions-*.c by
- * subject (module, EVB, transmitter, receiver, monitors). */
+ * subject (module, EVB, transmitter, receiver, monitors, golden module). */
 #include "ll-actions-private.h"
 
 #include <string.h>
@@ -14,6 +14,7 @@ static const LlAction *const *const tables[] = {
   ll_actions_rx,
   ll_actions_ddm,
   ll_actions_cal,
+  ll_actions_golden,
 };
 
 static GPtrArray *

@@ -158,16 +158,17 @@ compare_needs(gconstpointer a, gconstpointer b)
   return x->wavelength_nm < y->wavelength_nm ? -1 : x->wavelength_nm > y->wavelength_nm;
 }
 
-/* The step's resolved number parameter @name, or @fallback. */
-static double
-step_number(const LlStep *step, const char *name, double fallback)
+double
+ll_path_loss_step_wavelength(const LlSequence *seq, const LlStep *step, LlPathKind path, guint lane)
 {
+  if (path == LL_PATH_TX)
+    return ll_path_loss_lane_wavelength(seq->product, lane);
   for (guint i = 0; step->resolved && i < step->resolved->len; i++) {
     const LlParam *p = step->resolved->pdata[i];
-    if (g_str_equal(p->name, name) && p->value.type == LL_VALUE_NUMBER)
+    if (g_str_equal(p->name, "ref_wavelength") && p->value.type == LL_VALUE_NUMBER)
       return p->value.number;
   }
-  return fallback;
+  return DEFAULT_REF_WAVELENGTH_NM;
 }
 
 GArray *
@@ -184,13 +185,11 @@ ll_path_loss_needs(const LlSequence *seq)
     for (guint lane = 1; lane <= 32; lane++) {
       if (!((lanes >> (lane - 1)) & 1))
         continue;
-      if (action->paths & LL_PATH_BIT(LL_PATH_TX)) {
-        double nm = ll_path_loss_lane_wavelength(seq->product, lane);
-        if (nm > 0)
-          add_need(needs, LL_PATH_TX, lane, nm);
+      for (LlPathKind path = LL_PATH_TX; path < LL_PATH_COUNT; path++) {
+        double nm = ll_path_loss_step_wavelength(seq, step, path, lane);
+        if ((action->paths & LL_PATH_BIT(path)) && nm > 0)
+          add_need(needs, path, lane, nm);
       }
-      if (action->paths & LL_PATH_BIT(LL_PATH_RX))
-        add_need(needs, LL_PATH_RX, lane, step_number(step, "ref_wavelength", DEFAULT_REF_WAVELENGTH_NM));
     }
   }
   g_array_sort(needs, compare_needs);

@@ -94,6 +94,10 @@ GArray *ll_path_loss_needs(const LlSequence *seq);
 /* The wavelength of @lane's light (1-based) in @product ("800G-2xFR4"),
  * nm; 0 when the product or lane is unknown. */
 double ll_path_loss_lane_wavelength(const char *product, guint lane);
+/* The wavelength @step of @seq measures @path of @lane at: the lane's
+ * light for TX, the step's ref_wavelength (default 1311 nm) for RX. */
+double ll_path_loss_step_wavelength(const LlSequence *seq, const LlStep *step, LlPathKind path,
+                                    guint lane);
 
 #define LL_PATH_LOSS_ERROR (ll_path_loss_error_quark())
 GQuark ll_path_loss_error_quark(void);

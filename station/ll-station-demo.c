@@ -43,10 +43,15 @@ ll_demo_station_text(const LlDemoOptions *o, GError **error)
   g_string_append_printf(s,
     "# A simulated final-test station: %u sites sharing one meter, attenuator,\n"
     "# switch, BERT and scope.\n"
-    "[station]\nid = ST-DEMO\nline = DEMO\ndescription = simulated shift\n\n"
-    "[simulation]\nbench = demo\nsites = %u\nproduct = %s\nseed = %" G_GUINT64_FORMAT "\n"
+    "[station]\nid = ST-DEMO\nline = DEMO\ndescription = simulated shift\n",
+    o->sites);
+  if (o->golden_references)
+    g_string_append_printf(s, "path-loss-expiry-h = 12\ngolden-references = %s\n",
+                           o->golden_references);
+  g_string_append_printf(s,
+    "\n[simulation]\nbench = demo\nsites = %u\nproduct = %s\nseed = %" G_GUINT64_FORMAT "\n"
     "defects = %s\nrealtime = %s\n\n",
-    o->sites, o->sites, o->product, o->seed, o->defects, o->realtime ? "yes" : "no");
+    o->sites, o->product, o->seed, o->defects, o->realtime ? "yes" : "no");
   g_string_append(s,
     "[instrument meter]\nclass = power-meter\ndriver = keysight-n774x\n"
     "resource = sim:n774x?bench=demo&ports=tx,rx&serial=MY55120001\n"

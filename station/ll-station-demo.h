@@ -19,6 +19,10 @@ typedef struct {
   const char *defects;  /* default "default" */
   const char *sequences_dir; /* where the shipped sequences are (default: the installed or source folder) */
   const char *fault;    /* "INSTRUMENT:KIND[:AFTER]": inject a fault into one instrument, or NULL */
+  /* the golden modules' reference folder of a station that calibrates its
+   * optical paths (path-loss-expiry-h = 12; docs/calibration.md), or NULL
+   * for one that uses the sequences' nominal path offsets (default) */
+  const char *golden_references;
 } LlDemoOptions;
 
 void ll_demo_options_default(LlDemoOptions *options);

@@ -2,6 +2,7 @@
  * engine's first listener, so a progress display (added after it) sees an
  * event only once it is on record. */
 #include "ll-test-session.h"
+#include "ll-calibration.h"
 #include "ll-station-demo.h"
 
 #include <string.h>
@@ -51,10 +52,11 @@ ll_test_session_open(const LlTestSessionOptions *o, LlDiagList *diags, GError **
   }
 
   const char *database = o->database ? o->database : cfg->database;
-  if (!database && cfg->retest_limit) {
+  if (!database && (cfg->retest_limit || cfg->path_loss_expiry_h > 0)) {
     g_set_error(error, LL_SESSION_ERROR, LL_SESSION_ERROR_STORE,
-                "%s: retest-limit needs a results store to count attempts in: set database in "
-                "[station] or give one (--db FILE)", o->config_path);
+                "%s: %s needs a results store to %s: set database in [station] or give one "
+                "(--db FILE)", o->config_path, cfg->retest_limit ? "retest-limit" : "path-loss-expiry-h",
+                cfg->retest_limit ? "count attempts in" : "keep the path-loss calibrations in");
     return NULL;
   }
   if (database && !(s->store = ll_store_open(database, o->store_flags, error)))
@@ -147,8 +149,22 @@ ll_test_session_set_corner(LlTestSession *s, const LlCorner *corner)
 gboolean
 ll_test_session_check_unit(LlTestSession *s, const char *serial, GError **error)
 {
-  guint limit = ll_station_config(s->station)->retest_limit;
+  /* a golden module is measured as often as the station needs */
+  guint limit = ll_calibration_golden_sequence(s->seq) ? 0 : ll_station_config(s->station)->retest_limit;
   return !s->store || ll_store_check_retest(s->store, serial, s->seq->id, limit, error);
+}
+
+/* The site's path-loss calibration into the engine; FALSE with the
+ * operator's message (LL_SESSION_ERROR_REFUSED) when it is missing or
+ * expired. */
+static gboolean
+check_path_loss(LlTestSession *s, guint site, GError **error)
+{
+  g_autoptr(GError) err = NULL;
+  if (ll_calibration_prepare_run(s->engine, s->station, s->store, site, &err))
+    return TRUE;
+  g_set_error_literal(error, LL_SESSION_ERROR, LL_SESSION_ERROR_REFUSED, err->message);
+  return FALSE;
 }
 
 void
@@ -201,7 +217,8 @@ ll_test_session_run(LlTestSession *s, const LlSessionUnit *units, guint n, GCanc
     else if (twice)
       g_set_error(&run->error, LL_SESSION_ERROR, LL_SESSION_ERROR_STATION,
                   "site %u holds one unit at a time", run->site);
-    else if (ll_test_session_check_unit(s, run->serial, &run->error)) {
+    else if (ll_test_session_check_unit(s, run->serial, &run->error) &&
+             check_path_loss(s, run->site, &run->error)) {
       ll_station_load_unit(s->station, run->site, run->serial);
       sites[k] = run->site;
       serials[k] = run->serial;
@@ -218,7 +235,8 @@ ll_test_session_run(LlTestSession *s, const LlSessionUnit *units, guint n, GCanc
       continue;
     g_autoptr(GError) err = NULL;
     run->run_id = ll_store_recorder_last_run(s->recorder, run->site, &err);
-    if (!run->run_id)
+    if (!run->run_id ||
+        !ll_calibration_record_golden_checks(s->store, s->seq, run->result, run->run_id, NULL, &err))
       not_recorded(run->result, err);
   }
   return runs;

@@ -4,11 +4,16 @@
  * tables, the station and its results store (the station file's
  * `database`, or another), and an engine whose runs the store records.
  * Then it tests units: each is first checked against the retest limit
- * (refused with a message for the operator when over it), put into its
- * site (on a simulated bench), tested, and returned with its run id.
+ * (refused with a message for the operator when over it; golden modules
+ * have none) and, on a station that calibrates its optical paths, against
+ * the site's path-loss calibration (refused when a path the sequence
+ * measures through has none or an expired one; ll-calibration.h), put
+ * into its site (on a simulated bench), tested, and returned with its run
+ * id; the deltas of a golden-unit check are stored as golden-unit checks.
  *
  * A station file without a database (and none given) tests without
- * recording; a station file with a retest-limit then cannot be opened. */
+ * recording; a station file with a retest-limit or a path-loss-expiry-h
+ * then cannot be opened. */
 #pragma once
 
 #include "ll-engine.h"
@@ -23,7 +28,8 @@ typedef enum {
   LL_SESSION_ERROR_SEQUENCE, /* the sequence or a limits table has errors (listed in the diags) */
   LL_SESSION_ERROR_STATION,  /* the station cannot be opened, or has no such site */
   LL_SESSION_ERROR_STORE,    /* the station's settings need a results store it has not */
-  LL_SESSION_ERROR_REFUSED,  /* the unit may not be tested (the retest limit) */
+  LL_SESSION_ERROR_REFUSED,  /* the unit may not be tested now (the site's path-loss calibration
+                                is missing or expired) */
 } LlSessionError;
 
 typedef struct {
@@ -81,7 +87,8 @@ typedef struct {
   LlRunResult *result;       /* NULL when the unit was refused */
   gint64 run_id;             /* its run in the store; 0 when refused or not recorded */
   GError *error;             /* why it was refused (LL_SESSION_ERROR_STATION for a bad
-                                site, LL_STORE_ERROR_RETEST); NULL when it ran */
+                                site, LL_STORE_ERROR_RETEST, LL_SESSION_ERROR_REFUSED for a
+                                path-loss calibration missing or expired); NULL when it ran */
 } LlSessionRun;
 
 void ll_session_run_free(LlSessionRun *run);

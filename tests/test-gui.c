@@ -521,8 +521,9 @@ check_shift(const char *units, const char *sites)
   g_autofree gchar *cli = g_build_filename(g_getenv("LL_BIN"), "lightline", NULL);
   g_autofree gchar *gui_out = spawn_ok(dir, (const char *const[]) { station, "--shift", units,
                                                                     "--sites", sites, NULL });
+  /* the application's shift uses the nominal path offsets */
   g_autofree gchar *demo_out = spawn_ok(dir, (const char *const[]) { cli, "demo", "--units", units,
-                                                                     "--sites", sites, NULL });
+                                                                     "--sites", sites, "--nominal-paths", NULL });
   g_autofree gchar *gui_units = unit_lines(gui_out);
   g_autofree gchar *demo_units = unit_lines(demo_out);
   g_auto(GStrv) lines = g_strsplit(gui_units, "\n", -1);
