@@ -5,6 +5,7 @@
  * the retest limit (exit 4); `unit history` and `stats` answer, and what
  * they print as JSON is checked against the database read here with SQLite
  * directly. */
+#include "ll-test-db.h"
 #include "ll-test-util.h"
 
 #include <glib/gstdio.h>
@@ -20,79 +21,12 @@ data(const char *name)
   return g_build_filename(g_getenv("LL_TEST_DATA"), "engine", name, NULL);
 }
 
-/* Runs lightline in @cwd (NULL: here) with @args. */
-static void
-run_in(LlTestRun *r, const char *cwd, const char *const *args)
-{
-  if (!cwd) {
-    ll_test_run(r, args);
-    return;
-  }
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
-  g_ptr_array_add(argv, g_build_filename(g_getenv("LL_BIN"), "lightline", NULL));
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add(argv, g_strdup(args[i]));
-  g_ptr_array_add(argv, NULL);
-  int wait = 0;
-  g_assert_true(g_spawn_sync(cwd, (gchar **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err,
-                             &wait, NULL));
-  g_assert_true(WIFEXITED(wait));
-  r->status = WEXITSTATUS(wait);
-  g_test_message("exit %d\nstdout:\n%s\nstderr:\n%s", r->status, r->out, r->err);
-}
-
 static JsonObject *
 parse(JsonParser *parser, const char *text)
 {
   g_autoptr(GError) err = NULL;
   g_assert_true(json_parser_load_from_data(parser, text, -1, &err));
   return json_node_get_object(json_parser_get_root(parser));
-}
-
-static sqlite3 *
-raw_open(const char *path)
-{
-  sqlite3 *db = NULL;
-  g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  return db;
-}
-
-static gchar *
-raw_text(sqlite3 *db, const char *sql, const char *param)
-{
-  sqlite3_stmt *stmt = NULL;
-  if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_error("%s: %s", sql, sqlite3_errmsg(db));
-  if (param)
-    sqlite3_bind_text(stmt, 1, param, -1, SQLITE_TRANSIENT);
-  gchar *out = NULL;
-  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
-    out = g_strdup((const char *) sqlite3_column_text(stmt, 0));
-  sqlite3_finalize(stmt);
-  return out;
-}
-
-static gint64
-raw_int(sqlite3 *db, const char *sql, const char *param)
-{
-  g_autofree gchar *v = raw_text(db, sql, param);
-  g_assert_nonnull(v);
-  return g_ascii_strtoll(v, NULL, 10);
-}
-
-static double
-raw_double(sqlite3 *db, const char *sql, const char *param)
-{
-  sqlite3_stmt *stmt = NULL;
-  if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_error("%s: %s", sql, sqlite3_errmsg(db));
-  if (param)
-    sqlite3_bind_text(stmt, 1, param, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
-  g_assert_cmpint(sqlite3_column_type(stmt, 0), !=, SQLITE_NULL);
-  double v = sqlite3_column_double(stmt, 0);
-  sqlite3_finalize(stmt);
-  return v;
 }
 
 static void
@@ -119,16 +53,16 @@ test_demo_queries(void)
   ll_test_run(&d, demo);
   g_assert_cmpint(d.status, ==, 0);
   g_assert_nonnull(strstr(d.out, "results in "));
-  sqlite3 *db = raw_open(db_path);
+  sqlite3 *db = ll_test_db_open(db_path, FALSE);
   /* the shift's units (the demo may calibrate its paths with other runs first) */
   g_assert_cmpint(sqlite3_exec(db, "CREATE TEMP VIEW shift AS SELECT * FROM main.runs WHERE operation = 'final-800g-dr8';"
                                    "CREATE TEMP VIEW shift_measurements AS SELECT m.* FROM main.measurements m"
                                    " JOIN shift r ON r.id = m.run_id", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM shift", NULL), ==, 24);
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM shift WHERE outcome = 'FAIL'", NULL), >, 0);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM shift", NULL), ==, 24);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM shift WHERE outcome = 'FAIL'", NULL), >, 0);
 
   /* a unit's history */
-  g_autofree gchar *failed = raw_text(db, "SELECT serial FROM shift WHERE outcome = 'FAIL' ORDER BY id LIMIT 1", NULL);
+  g_autofree gchar *failed = ll_test_db_text(db, "SELECT serial FROM shift WHERE outcome = 'FAIL' ORDER BY id LIMIT 1", NULL);
   const char *history[] = { "unit", "history", failed, "--db", db_path, "--json", NULL };
   g_auto(LlTestRun) h = { 0 };
   ll_test_run(&h, history);
@@ -140,18 +74,18 @@ test_demo_queries(void)
   g_assert_cmpuint(json_array_get_length(runs), ==, 1);
   JsonObject *run = json_array_get_object_element(runs, 0);
   g_assert_cmpint(json_object_get_int_member(run, "run_id"), ==,
-                  raw_int(db, "SELECT id FROM shift WHERE serial = ?1", failed));
+                  ll_test_db_int(db, "SELECT id FROM shift WHERE serial = ?1", failed));
   g_assert_cmpstr(json_object_get_string_member(run, "outcome"), ==, "FAIL");
   JsonObject *bin = json_object_get_object_member(run, "bin");
   g_assert_cmpint(json_object_get_int_member(bin, "number"), ==,
-                  raw_int(db, "SELECT bin_number FROM shift WHERE serial = ?1", failed));
-  g_autofree gchar *bin_name = raw_text(db, "SELECT bin_name FROM shift WHERE serial = ?1", failed);
+                  ll_test_db_int(db, "SELECT bin_number FROM shift WHERE serial = ?1", failed));
+  g_autofree gchar *bin_name = ll_test_db_text(db, "SELECT bin_name FROM shift WHERE serial = ?1", failed);
   g_assert_cmpstr(json_object_get_string_member(bin, "name"), ==, bin_name);
-  g_autofree gchar *started = raw_text(db, "SELECT started_utc FROM shift WHERE serial = ?1", failed);
+  g_autofree gchar *started = ll_test_db_text(db, "SELECT started_utc FROM shift WHERE serial = ?1", failed);
   g_assert_cmpstr(json_object_get_string_member(run, "started_utc"), ==, started);
-  g_autofree gchar *fixture = raw_text(db, "SELECT fixture FROM shift WHERE serial = ?1", failed);
+  g_autofree gchar *fixture = ll_test_db_text(db, "SELECT fixture FROM shift WHERE serial = ?1", failed);
   g_assert_cmpstr(json_object_get_string_member(run, "fixture"), ==, fixture);
-  g_assert_cmpint(json_object_get_int_member(run, "site"), ==, raw_int(db, "SELECT site FROM shift WHERE serial = ?1", failed));
+  g_assert_cmpint(json_object_get_int_member(run, "site"), ==, ll_test_db_int(db, "SELECT site FROM shift WHERE serial = ?1", failed));
   g_assert_cmpstr(json_object_get_string_member(run, "station"), ==, "ST-DEMO");
   g_assert_cmpstr(json_object_get_string_member(run, "operator"), ==, "demo");
   g_assert_cmpstr(json_object_get_string_member(run, "lot"), ==, "W-17");
@@ -183,7 +117,7 @@ test_demo_queries(void)
   JsonObject *so = parse(sp, s.out);
   g_assert_cmpint(json_object_get_int_member(so, "runs"), ==, 24);
   g_assert_cmpint(json_object_get_int_member(so, "units"), ==, 24);
-  double pass = (double) raw_int(db, "SELECT count(*) FROM shift WHERE outcome = 'PASS'", NULL);
+  double pass = (double) ll_test_db_int(db, "SELECT count(*) FROM shift WHERE outcome = 'PASS'", NULL);
   g_assert_cmpfloat_with_epsilon(json_object_get_double_member(so, "yield"), pass / 24, 1e-12);
   g_assert_cmpfloat_with_epsilon(json_object_get_double_member(so, "first_pass_yield"), pass / 24, 1e-12);
   JsonObject *outcomes = json_object_get_object_member(so, "outcomes");
@@ -194,12 +128,12 @@ test_demo_queries(void)
     JsonObject *b = json_array_get_object_element(bins, i);
     if (json_node_is_null(json_object_get_member(b, "number"))) {
       g_assert_cmpint(json_object_get_int_member(b, "runs"), ==,
-                      raw_int(db, "SELECT count(*) FROM shift WHERE bin_number IS NULL AND outcome = ?1",
+                      ll_test_db_int(db, "SELECT count(*) FROM shift WHERE bin_number IS NULL AND outcome = ?1",
                               json_object_get_string_member(b, "outcome")));
     } else {
       g_autofree gchar *number = g_strdup_printf("%" G_GINT64_FORMAT, json_object_get_int_member(b, "number"));
       g_assert_cmpint(json_object_get_int_member(b, "runs"), ==,
-                      raw_int(db, "SELECT count(*) FROM shift WHERE bin_number = ?1", number));
+                      ll_test_db_int(db, "SELECT count(*) FROM shift WHERE bin_number = ?1", number));
     }
     binned += json_object_get_int_member(b, "runs");
   }
@@ -224,13 +158,13 @@ test_demo_queries(void)
   g_autofree gchar *q_max = g_strconcat("SELECT max(corrected_value)", where, NULL);
   g_autofree gchar *q_low = g_strconcat("SELECT min(limit_low)", where, NULL);
   g_autofree gchar *q_high = g_strconcat("SELECT max(limit_high)", where, NULL);
-  g_assert_cmpint(json_object_get_int_member(tx, "n"), ==, raw_int(db, q_n, NULL));
-  double mean = raw_double(db, q_mean, NULL), sd = sqrt(raw_double(db, q_var, NULL));
-  double low = raw_double(db, q_low, NULL), high = raw_double(db, q_high, NULL);
+  g_assert_cmpint(json_object_get_int_member(tx, "n"), ==, ll_test_db_int(db, q_n, NULL));
+  double mean = ll_test_db_double(db, q_mean, NULL), sd = sqrt(ll_test_db_double(db, q_var, NULL));
+  double low = ll_test_db_double(db, q_low, NULL), high = ll_test_db_double(db, q_high, NULL);
   g_assert_cmpfloat_with_epsilon(json_object_get_double_member(tx, "mean"), mean, 1e-9);
   g_assert_cmpfloat_with_epsilon(json_object_get_double_member(tx, "stddev"), sd, 1e-9);
-  g_assert_cmpfloat(json_object_get_double_member(tx, "min"), ==, raw_double(db, q_min, NULL));
-  g_assert_cmpfloat(json_object_get_double_member(tx, "max"), ==, raw_double(db, q_max, NULL));
+  g_assert_cmpfloat(json_object_get_double_member(tx, "min"), ==, ll_test_db_double(db, q_min, NULL));
+  g_assert_cmpfloat(json_object_get_double_member(tx, "max"), ==, ll_test_db_double(db, q_max, NULL));
   g_assert_cmpfloat(json_object_get_double_member(tx, "low"), ==, low);
   g_assert_cmpfloat(json_object_get_double_member(tx, "high"), ==, high);
   g_assert_cmpfloat_with_epsilon(json_object_get_double_member(tx, "cpk"),
@@ -293,18 +227,18 @@ test_demo_default_store(void)
   const char *demo[] = { "demo", "--units", "3", "--sites", "1", NULL };
   for (guint i = 0; i < 2; i++) {
     g_auto(LlTestRun) d = { 0 };
-    run_in(&d, dir, demo);
+    ll_test_run_in(&d, dir, demo);
     g_assert_cmpint(d.status, ==, 0);
   }
   const char *stats[] = { "stats", "--sequence", "final-800g-dr8", "--json", NULL };
   g_auto(LlTestRun) s = { 0 };
-  run_in(&s, dir, stats);
+  ll_test_run_in(&s, dir, stats);
   g_assert_cmpint(s.status, ==, 0);
   g_autoptr(JsonParser) p = json_parser_new();
   g_assert_cmpint(json_object_get_int_member(parse(p, s.out), "runs"), ==, 3); /* the last shift only */
   const char *history[] = { "unit", "history", "LL26D00002", NULL };
   g_auto(LlTestRun) h = { 0 };
-  run_in(&h, dir, history);
+  ll_test_run_in(&h, dir, history);
   g_assert_cmpint(h.status, ==, 0);
   g_assert_true(g_str_has_prefix(h.out, "LL26D00002: 1 run\n"));
   remove_tree(dir);
@@ -354,13 +288,13 @@ test_run_records(void)
   g_assert_cmpint(json_object_get_int_member(o, "run_id"), ==, 2);
   g_assert_cmpstr(json_object_get_string_member(o, "database"), ==, db_path);
 
-  sqlite3 *db = raw_open(db_path);
-  g_autofree gchar *who = raw_text(db, "SELECT operator || ' ' || lot || ' ' || attempt FROM runs WHERE id = 1", NULL);
+  sqlite3 *db = ll_test_db_open(db_path, FALSE);
+  g_autofree gchar *who = ll_test_db_text(db, "SELECT operator || ' ' || lot || ' ' || attempt FROM runs WHERE id = 1", NULL);
   g_assert_cmpstr(who, ==, "alice WO-5531 1");
-  g_autofree gchar *login = raw_text(db, "SELECT operator FROM runs WHERE id = 2", NULL);
+  g_autofree gchar *login = ll_test_db_text(db, "SELECT operator FROM runs WHERE id = 2", NULL);
   g_assert_cmpstr(login, ==, g_get_user_name());
-  g_assert_cmpint(raw_int(db, "SELECT attempt FROM runs WHERE id = 2", NULL), ==, 2);
-  g_autofree gchar *station_sha = raw_text(db, "SELECT sha256 FROM run_documents WHERE run_id = 1 AND kind = 'station'", NULL);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT attempt FROM runs WHERE id = 2", NULL), ==, 2);
+  g_autofree gchar *station_sha = ll_test_db_text(db, "SELECT sha256 FROM run_documents WHERE run_id = 1 AND kind = 'station'", NULL);
   g_autofree gchar *cfg_text = NULL;
   gsize cfg_len = 0;
   g_assert_true(g_file_get_contents(cfg, &cfg_text, &cfg_len, NULL));
@@ -382,8 +316,8 @@ test_run_records(void)
   g_auto(LlTestRun) r4 = { 0 };
   ll_test_run(&r4, elsewhere);
   g_assert_cmpint(r4.status, ==, 0);
-  db = raw_open(other);
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM runs", NULL), ==, 1);
+  db = ll_test_db_open(other, FALSE);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM runs", NULL), ==, 1);
   sqlite3_close(db);
 
   /* the history through the station file */

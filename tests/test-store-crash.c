@@ -21,6 +21,7 @@
  * LL_CRASH_TRIALS sets the number of trials (default 60);
  * scripts/crash-trials runs many more. */
 #include "ll-store.h"
+#include "ll-test-db.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -54,15 +55,6 @@ demo_argv(const char *db, const char *seed)
     g_ptr_array_add(argv, g_strdup(args[i]));
   g_ptr_array_add(argv, NULL);
   return (gchar **) g_ptr_array_free(argv, FALSE);
-}
-
-static sqlite3 *
-raw_open(const char *path)
-{
-  sqlite3 *db = NULL;
-  g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout(db, 10000);
-  return db;
 }
 
 /* Every row of @sql, its columns joined by '|', into @rows (a set). */
@@ -103,7 +95,7 @@ snapshot(const char *path)
   GHashTable *rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   if (!g_file_test(path, G_FILE_TEST_EXISTS))
     return rows;
-  sqlite3 *db = raw_open(path);
+  sqlite3 *db = ll_test_db_open(path, FALSE);
   sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
   for (gsize i = 0; i < G_N_ELEMENTS(committed_sql); i++)
     if (!collect(db, committed_sql[i], rows))
@@ -111,17 +103,6 @@ snapshot(const char *path)
   sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
   sqlite3_close(db);
   return rows;
-}
-
-static gint64
-count(sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
-  gint64 n = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  return n;
 }
 
 /* The measurement count of every passed step of a shift run to its end. */
@@ -135,7 +116,7 @@ reference(Trials *t)
   g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL, &wait, NULL));
   t->shift_us = g_get_monotonic_time() - t0;
   g_assert_true(WIFEXITED(wait) && WEXITSTATUS(wait) == 0);
-  sqlite3 *db = raw_open(db_path);
+  sqlite3 *db = ll_test_db_open(db_path, FALSE);
   sqlite3_stmt *stmt = NULL;
   g_assert_cmpint(sqlite3_prepare_v2(db,
     "SELECT s.step_id || '|' || s.lane, count(m.id) FROM step_results s"
@@ -151,8 +132,8 @@ reference(Trials *t)
       g_hash_table_insert(t->step_measurements, g_strdup(key), GUINT_TO_POINTER(n + 1));
   }
   sqlite3_finalize(stmt);
-  g_assert_cmpint(count(db, "SELECT count(*) FROM runs WHERE outcome = 'PASS'"), >, 0);
-  g_assert_cmpint(count(db, "SELECT count(*) FROM runs WHERE outcome = 'FAIL'"), >, 0);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM runs WHERE outcome = 'PASS'", NULL), >, 0);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM runs WHERE outcome = 'FAIL'", NULL), >, 0);
   sqlite3_close(db);
   g_test_message("an unkilled shift takes %.2f s", t->shift_us / 1e6);
 }
@@ -165,14 +146,14 @@ check(Trials *t, const char *path, GHashTable *before, const char *printed)
     g_assert_cmpuint(g_hash_table_size(before), ==, 0);
     return;
   }
-  sqlite3 *db = raw_open(path);
+  sqlite3 *db = ll_test_db_open(path, FALSE);
   sqlite3_stmt *stmt = NULL;
   g_assert_cmpint(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
   g_assert_cmpstr((const char *) sqlite3_column_text(stmt, 0), ==, "ok");
   sqlite3_finalize(stmt);
-  gboolean schema = count(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'runs'") == 1;
-  gint64 unfinished = schema ? count(db, "SELECT count(*) FROM runs WHERE outcome IS NULL") : 0;
+  gboolean schema = ll_test_db_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'runs'", NULL) == 1;
+  gint64 unfinished = schema ? ll_test_db_int(db, "SELECT count(*) FROM runs WHERE outcome IS NULL", NULL) : 0;
   g_assert_cmpint(unfinished, <=, atoi(SITES));
   g_autofree gchar *in_flight = NULL;
   if (schema) {
@@ -194,34 +175,34 @@ check(Trials *t, const char *path, GHashTable *before, const char *printed)
   ll_store_close(store);
   t->killed_in_flight += unfinished > 0;
 
-  db = raw_open(path);
-  g_assert_cmpint(count(db, "SELECT count(*) FROM runs WHERE outcome IS NULL"), ==, 0);
+  db = ll_test_db_open(path, FALSE);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM runs WHERE outcome IS NULL", NULL), ==, 0);
   if (unfinished) {
     g_autofree gchar *sql = g_strdup_printf("SELECT count(*) FROM runs WHERE id IN (%s) AND outcome = 'INCOMPLETE'",
                                             in_flight);
-    g_assert_cmpint(count(db, sql), ==, unfinished);
+    g_assert_cmpint(ll_test_db_int(db, sql, NULL), ==, unfinished);
   }
-  g_assert_cmpint(count(db, "SELECT count(*) FROM runs WHERE outcome = 'INCOMPLETE'"), ==, unfinished);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM runs WHERE outcome = 'INCOMPLETE'", NULL), ==, unfinished);
   /* no PASS without all its steps, all passed; every finished run whole */
-  g_assert_cmpint(count(db, "SELECT count(*) FROM runs r WHERE outcome = 'PASS' AND steps_planned !="
-                            " (SELECT count(*) FROM step_results s WHERE s.run_id = r.id AND s.verdict = 'pass')"), ==, 0);
-  g_assert_cmpint(count(db, "SELECT count(*) FROM runs r WHERE outcome != 'INCOMPLETE' AND steps_planned !="
-                            " (SELECT count(*) FROM step_results s WHERE s.run_id = r.id)"), ==, 0);
-  g_assert_cmpint(count(db, "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM step_results s WHERE s.run_id = r.id)"
-                            " != coalesce((SELECT max(position) + 1 FROM step_results s WHERE s.run_id = r.id), 0)"), ==, 0);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM runs r WHERE outcome = 'PASS' AND steps_planned !="
+                            " (SELECT count(*) FROM step_results s WHERE s.run_id = r.id AND s.verdict = 'pass')", NULL), ==, 0);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM runs r WHERE outcome != 'INCOMPLETE' AND steps_planned !="
+                            " (SELECT count(*) FROM step_results s WHERE s.run_id = r.id)", NULL), ==, 0);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM step_results s WHERE s.run_id = r.id)"
+                            " != coalesce((SELECT max(position) + 1 FROM step_results s WHERE s.run_id = r.id), 0)", NULL), ==, 0);
   /* the first units of the shift, each once: every batch before the last
    * whole (the sites of a batch start together, so the kill may come when
    * only some of the last batch's runs have started, in either order); the
    * demo's calibration runs before them are left out */
   g_assert_cmpint(sqlite3_exec(db, "CREATE TEMP VIEW shift AS SELECT * FROM main.runs WHERE operation GLOB 'final-*'",
                                NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint(count(db, "SELECT count(*) FROM shift WHERE serial NOT GLOB 'LL26D[0-9][0-9][0-9][0-9][0-9]'"), ==, 0);
-  g_assert_cmpint(count(db, "WITH last(n) AS (SELECT coalesce(max(CAST(substr(serial, 6) AS INTEGER)), 0) FROM shift),"
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM shift WHERE serial NOT GLOB 'LL26D[0-9][0-9][0-9][0-9][0-9]'", NULL), ==, 0);
+  g_assert_cmpint(ll_test_db_int(db, "WITH last(n) AS (SELECT coalesce(max(CAST(substr(serial, 6) AS INTEGER)), 0) FROM shift),"
                             " done(n) AS (SELECT CASE WHEN n > 0 THEN ((n - 1) / " SITES ") * " SITES " ELSE 0 END FROM last)"
                             " SELECT (SELECT n FROM done) - count(DISTINCT serial) FROM shift"
-                            " WHERE CAST(substr(serial, 6) AS INTEGER) <= (SELECT n FROM done)"), ==, 0);
-  g_assert_cmpint(count(db, "SELECT count(*) - count(DISTINCT serial) FROM shift"), ==, 0);
-  g_assert_cmpint(count(db, "SELECT coalesce(max(id), 0) - count(*) FROM runs"), ==, 0);
+                            " WHERE CAST(substr(serial, 6) AS INTEGER) <= (SELECT n FROM done)", NULL), ==, 0);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) - count(DISTINCT serial) FROM shift", NULL), ==, 0);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT coalesce(max(id), 0) - count(*) FROM runs", NULL), ==, 0);
 
   /* every passed step has all its measurements */
   sqlite3_stmt *steps = NULL;

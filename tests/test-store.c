@@ -7,6 +7,7 @@
  * limit, path-loss calibrations, golden-unit checks, and the statistics
  * against numbers computed here. */
 #include "ll-station-demo.h"
+#include "ll-test-db.h"
 #include "ll-test-session.h"
 #include "ll-version.h"
 
@@ -16,51 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- helpers: an independent connection ---- */
-
-static sqlite3 *
-raw_open(const char *path)
-{
-  sqlite3 *db = NULL;
-  g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout(db, 10000);
-  return db;
-}
-
-static void
-raw_exec(sqlite3 *db, const char *sql)
-{
-  char *msg = NULL;
-  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-    g_error("%s: %s", sql, msg);
-}
-
-/* The first column of the first row of @sql (with @text bound to ?1 when
- * not NULL) as text; NULL for SQL NULL or no row. */
-static gchar *
-raw_text(sqlite3 *db, const char *sql, const char *text)
-{
-  sqlite3_stmt *stmt = NULL;
-  if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_error("%s: %s", sql, sqlite3_errmsg(db));
-  if (text)
-    sqlite3_bind_text(stmt, 1, text, -1, SQLITE_TRANSIENT);
-  gchar *out = NULL;
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
-    out = g_strdup((const char *) sqlite3_column_text(stmt, 0));
-  else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    g_error("%s: %s", sql, sqlite3_errmsg(db));
-  sqlite3_finalize(stmt);
-  return out;
-}
-
-static gint64
-raw_int(sqlite3 *db, const char *sql, const char *text)
-{
-  g_autofree gchar *v = raw_text(db, sql, text);
-  return v ? g_ascii_strtoll(v, NULL, 10) : -1;
-}
+/* ---- helpers ---- */
 
 static gchar *
 tmp_dir(void)
@@ -131,19 +88,19 @@ test_schema(void)
   LlStore *store = ll_store_open(path, LL_STORE_OPEN_DEFAULT, &err);
   g_assert_no_error(err);
   ll_store_close(store);
-  sqlite3 *db = raw_open(path);
-  g_assert_cmpint(raw_int(db, "PRAGMA user_version", NULL), ==, LL_STORE_SCHEMA_VERSION);
-  g_assert_cmpint(raw_int(db, "PRAGMA application_id", NULL), ==, 0x4C4C5253);
-  g_autofree gchar *mode = raw_text(db, "PRAGMA journal_mode", NULL);
+  sqlite3 *db = ll_test_db_open(path, TRUE);
+  g_assert_cmpint(ll_test_db_int(db, "PRAGMA user_version", NULL), ==, LL_STORE_SCHEMA_VERSION);
+  g_assert_cmpint(ll_test_db_int(db, "PRAGMA application_id", NULL), ==, 0x4C4C5253);
+  g_autofree gchar *mode = ll_test_db_text(db, "PRAGMA journal_mode", NULL);
   g_assert_cmpstr(mode, ==, "wal");
   static const char *const tables[] = { "blobs", "fixtures", "runs", "run_documents", "run_instruments",
                                         "step_results", "step_notes", "measurements", "path_loss_sets",
                                         "path_loss", "golden_checks" };
   for (gsize i = 0; i < G_N_ELEMENTS(tables); i++)
-    g_assert_cmpint(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+    g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
                             tables[i]), ==, 1);
   /* the columns a corrected measurement and its calibration need */
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM pragma_table_info('measurements')"
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM pragma_table_info('measurements')"
                               " WHERE name IN ('raw_value', 'corrected_value', 'path_loss_id')", NULL), ==, 3);
 
   /* reopening changes nothing */
@@ -161,18 +118,18 @@ test_schema(void)
   ll_store_close(store);
 
   /* a store written by newer software is refused, and left as it is */
-  raw_exec(db, "PRAGMA user_version = 99");
+  ll_test_db_exec(db, "PRAGMA user_version = 99");
   g_assert_null(ll_store_open(path, LL_STORE_OPEN_DEFAULT, &err));
   g_assert_error(err, LL_STORE_ERROR, LL_STORE_ERROR_VERSION);
   g_assert_nonnull(strstr(err->message, "schema version 99"));
   g_clear_error(&err);
-  g_assert_cmpint(raw_int(db, "PRAGMA user_version", NULL), ==, 99);
+  g_assert_cmpint(ll_test_db_int(db, "PRAGMA user_version", NULL), ==, 99);
   sqlite3_close(db);
 
   /* another program's database */
   g_autofree gchar *other = g_build_filename(dir, "other.db", NULL);
-  db = raw_open(other);
-  raw_exec(db, "CREATE TABLE customers (name TEXT)");
+  db = ll_test_db_open(other, TRUE);
+  ll_test_db_exec(db, "CREATE TABLE customers (name TEXT)");
   sqlite3_close(db);
   g_assert_null(ll_store_open(other, LL_STORE_OPEN_DEFAULT, &err));
   g_assert_error(err, LL_STORE_ERROR, LL_STORE_ERROR_OPEN);
@@ -208,11 +165,11 @@ on_step(const LlEvent *ev, gpointer data)
   g_mutex_lock(&w->lock);
   guint n = GPOINTER_TO_UINT(g_hash_table_lookup(w->steps, ev->serial)) + 1;
   g_hash_table_insert(w->steps, g_strdup(ev->serial), GUINT_TO_POINTER(n));
-  g_assert_cmpint(raw_int(w->db, "SELECT count(*) FROM step_results s JOIN runs r ON r.id = s.run_id"
+  g_assert_cmpint(ll_test_db_int(w->db, "SELECT count(*) FROM step_results s JOIN runs r ON r.id = s.run_id"
                                  " WHERE r.serial = ?1", ev->serial), ==, n);
-  g_assert_cmpint(raw_int(w->db, "SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id"
+  g_assert_cmpint(ll_test_db_int(w->db, "SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id"
                                  " WHERE r.serial = ?1", ev->serial), ==, ev->run->measurements->len);
-  g_assert_cmpint(raw_int(w->db, "SELECT count(*) FROM runs WHERE serial = ?1 AND outcome IS NULL",
+  g_assert_cmpint(ll_test_db_int(w->db, "SELECT count(*) FROM runs WHERE serial = ?1 AND outcome IS NULL",
                           ev->serial), ==, 1);
   w->checks++;
   g_mutex_unlock(&w->lock);
@@ -291,7 +248,7 @@ test_record(void)
   g_autoptr(GError) err = NULL;
   g_autoptr(LlTestSession) s = open_session(text, path, &err);
   g_assert_no_error(err);
-  Watch w = { .db = raw_open(path), .steps = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
+  Watch w = { .db = ll_test_db_open(path, TRUE), .steps = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
   g_mutex_init(&w.lock);
   ll_test_session_add_listener(s, on_step, &w);
 
@@ -312,7 +269,7 @@ test_record(void)
     g_assert_cmpint(r->outcome, ==, LL_OUTCOME_PASS);
     g_assert_cmpint(run->run_id, >, 0);
     g_autofree gchar *id = g_strdup_printf("%" G_GINT64_FORMAT, run->run_id);
-#define RUN_FIELD(col) raw_text(db, "SELECT " col " FROM runs WHERE id = ?1", id)
+#define RUN_FIELD(col) ll_test_db_text(db, "SELECT " col " FROM runs WHERE id = ?1", id)
     g_autofree gchar *serial = RUN_FIELD("serial"), *outcome = RUN_FIELD("outcome");
     g_autofree gchar *bin = RUN_FIELD("bin_name"), *pn = RUN_FIELD("part_number");
     g_autofree gchar *fw = RUN_FIELD("firmware"), *hw = RUN_FIELD("hardware_revision");
@@ -345,37 +302,37 @@ test_record(void)
     g_assert_nonnull(started);
     g_assert_nonnull(finished);
     g_assert_cmpstr(started, <, finished);
-    g_assert_cmpint(raw_int(db, "SELECT count(*) FROM step_results WHERE run_id = ?1", id), ==, r->steps->len);
-    g_assert_cmpint(raw_int(db, "SELECT count(*) FROM step_results WHERE run_id = ?1 AND verdict = 'pass'", id),
+    g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM step_results WHERE run_id = ?1", id), ==, r->steps->len);
+    g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM step_results WHERE run_id = ?1 AND verdict = 'pass'", id),
                     ==, r->steps->len);
     check_measurements(db, run->run_id, r);
 
     /* the files it ran with, by hash, with their content */
-    g_autofree gchar *seq_sha = raw_text(db, "SELECT sha256 FROM run_documents WHERE run_id = ?1 AND kind = 'sequence'", id);
+    g_autofree gchar *seq_sha = ll_test_db_text(db, "SELECT sha256 FROM run_documents WHERE run_id = ?1 AND kind = 'sequence'", id);
     g_autofree gchar *seq_file = file_sha256(seq->path);
     g_assert_cmpstr(seq_sha, ==, seq_file);
     g_autoptr(GBytes) content = ll_store_get_blob(ll_test_session_store(s), seq_sha, &err);
     g_assert_no_error(err);
     g_autofree gchar *text_sha = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, content);
     g_assert_cmpstr(text_sha, ==, seq_sha);
-    g_assert_cmpint(raw_int(db, "SELECT count(*) FROM run_documents d JOIN blobs b ON b.sha256 = d.sha256"
+    g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM run_documents d JOIN blobs b ON b.sha256 = d.sha256"
                                 " WHERE d.run_id = ?1", id), ==, 3);
-    g_autofree gchar *station_sha = raw_text(db, "SELECT sha256 FROM run_documents WHERE run_id = ?1 AND kind = 'station'", id);
+    g_autofree gchar *station_sha = ll_test_db_text(db, "SELECT sha256 FROM run_documents WHERE run_id = ?1 AND kind = 'station'", id);
     g_autofree gchar *text_sha2 = g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
     g_assert_cmpstr(station_sha, ==, text_sha2);
 
     /* the instruments as configured and as they answered */
-    g_autofree gchar *meter = raw_text(db, "SELECT maker || '|' || model || '|' || serial || '|' || cal_due || '|' || cal_cert"
+    g_autofree gchar *meter = ll_test_db_text(db, "SELECT maker || '|' || model || '|' || serial || '|' || cal_due || '|' || cal_cert"
                                            " FROM run_instruments WHERE run_id = ?1 AND name = 'meter'", id);
     g_assert_cmpstr(meter, ==, "Keysight Technologies|N7744A|MY55120001|2099-12-31|SIM-PM-0001");
-    g_assert_cmpint(raw_int(db, "SELECT count(*) FROM run_instruments WHERE run_id = ?1 AND firmware IS NOT NULL", id),
+    g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM run_instruments WHERE run_id = ?1 AND firmware IS NOT NULL", id),
                     ==, 6); /* meter, voa, switch, bert, scope, and this site's EVB */
   }
   /* each file's content once, however many runs */
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM blobs", NULL), ==, 3);
-  g_assert_cmpint(raw_int(db, "SELECT fixture_insertion FROM runs WHERE serial = ?1", "LL26S00003"), ==, 2);
-  g_assert_cmpint(raw_int(db, "SELECT insertions FROM fixtures WHERE fixture = ?1", "FX-0001"), ==, 2);
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM runs WHERE outcome IS NULL", NULL), ==, 0);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM blobs", NULL), ==, 3);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT fixture_insertion FROM runs WHERE serial = ?1", "LL26S00003"), ==, 2);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT insertions FROM fixtures WHERE fixture = ?1", "FX-0001"), ==, 2);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM runs WHERE outcome IS NULL", NULL), ==, 0);
   check_measurements(db, again, third);
 
   /* the API reads back the same */
@@ -411,18 +368,18 @@ test_record_failure(void)
   g_autoptr(LlRunResult) r = ll_test_session_run_one(s, 1, "LL26F00001", NULL, &id, &err);
   g_assert_no_error(err);
   g_assert_cmpint(r->outcome, ==, LL_OUTCOME_FAIL);
-  sqlite3 *db = raw_open(path);
+  sqlite3 *db = ll_test_db_open(path, TRUE);
   g_autofree gchar *sid = g_strdup_printf("%" G_GINT64_FORMAT, id);
-  g_autofree gchar *outcome = raw_text(db, "SELECT outcome || ' ' || bin_number || ' ' || bin_name || ' ' || bin_kind"
+  g_autofree gchar *outcome = ll_test_db_text(db, "SELECT outcome || ' ' || bin_number || ' ' || bin_name || ' ' || bin_kind"
                                            " FROM runs WHERE id = ?1", sid);
   g_autofree gchar *want = g_strdup_printf("FAIL %u %s fail", r->bin->number, r->bin->name);
   g_assert_cmpstr(outcome, ==, want);
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM step_results WHERE run_id = ?1", sid), ==, r->steps->len);
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM step_results WHERE run_id = ?1 AND verdict = 'skipped'", sid), >, 0);
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM step_results WHERE run_id = ?1 AND verdict = 'fail'"
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM step_results WHERE run_id = ?1", sid), ==, r->steps->len);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM step_results WHERE run_id = ?1 AND verdict = 'skipped'", sid), >, 0);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM step_results WHERE run_id = ?1 AND verdict = 'fail'"
                               " AND bin IS NOT NULL AND message IS NOT NULL", sid), ==, 1);
   /* positions are the run's order, without gaps */
-  g_assert_cmpint(raw_int(db, "SELECT max(position) - min(position) + 1 - count(*) FROM step_results WHERE run_id = ?1", sid),
+  g_assert_cmpint(ll_test_db_int(db, "SELECT max(position) - min(position) + 1 - count(*) FROM step_results WHERE run_id = ?1", sid),
                   ==, 0);
   check_measurements(db, id, r);
   sqlite3_close(db);
@@ -439,7 +396,7 @@ add_unfinished(sqlite3 *db, const char *serial)
     "INSERT INTO runs (serial, operation, attempt, station_id, line, site, corner, started_utc,"
     " software_version, source_revision, steps_planned) VALUES ('%s', 'op', 1, 'ST', 'L', 1, 'room',"
     " '2026-01-01T00:00:00.000000Z', 'v', 'r', 10)", serial);
-  raw_exec(db, sql);
+  ll_test_db_exec(db, sql);
 }
 
 static void
@@ -450,14 +407,14 @@ test_incomplete(void)
   g_autoptr(GError) err = NULL;
   LlStore *first = ll_store_open(path, LL_STORE_OPEN_DEFAULT, &err);
   g_assert_no_error(err);
-  sqlite3 *db = raw_open(path);
+  sqlite3 *db = ll_test_db_open(path, TRUE);
   add_unfinished(db, "U1");
 
   /* while another holder has the store open, its runs may be in flight */
   LlStore *second = ll_store_open(path, LL_STORE_OPEN_DEFAULT, &err);
   g_assert_no_error(err);
   g_assert_cmpuint(ll_store_recovered(second), ==, 0);
-  g_assert_null(raw_text(db, "SELECT outcome FROM runs WHERE serial = ?1", "U1"));
+  g_assert_null(ll_test_db_text(db, "SELECT outcome FROM runs WHERE serial = ?1", "U1"));
   g_autoptr(GPtrArray) h = ll_store_unit_history(second, "U1", &err);
   g_assert_no_error(err);
   g_assert_false(((LlRunRecord *) h->pdata[0])->finished);
@@ -468,11 +425,11 @@ test_incomplete(void)
   LlStore *third = ll_store_open(path, LL_STORE_OPEN_DEFAULT, &err);
   g_assert_no_error(err);
   g_assert_cmpuint(ll_store_recovered(third), ==, 1);
-  g_autofree gchar *outcome = raw_text(db, "SELECT outcome FROM runs WHERE serial = ?1", "U1");
+  g_autofree gchar *outcome = ll_test_db_text(db, "SELECT outcome FROM runs WHERE serial = ?1", "U1");
   g_assert_cmpstr(outcome, ==, "INCOMPLETE");
-  g_autofree gchar *recovered = raw_text(db, "SELECT recovered_utc FROM runs WHERE serial = ?1", "U1");
+  g_autofree gchar *recovered = ll_test_db_text(db, "SELECT recovered_utc FROM runs WHERE serial = ?1", "U1");
   g_assert_nonnull(recovered);
-  g_autofree gchar *message = raw_text(db, "SELECT message FROM runs WHERE serial = ?1", "U1");
+  g_autofree gchar *message = ll_test_db_text(db, "SELECT message FROM runs WHERE serial = ?1", "U1");
   g_assert_nonnull(strstr(message, "found unfinished"));
   ll_store_close(third);
   /* and only once */
@@ -613,9 +570,9 @@ test_path_loss(void)
   g_assert_cmpint(ll_store_add_path_loss(store, &set4, &err), ==, 0);
   g_assert_error(err, LL_STORE_ERROR, LL_STORE_ERROR_INVALID);
   g_clear_error(&err);
-  sqlite3 *db = raw_open(path);
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM path_loss", NULL), ==, 5);
-  g_assert_cmpint(raw_int(db, "SELECT count(*) FROM path_loss_sets", NULL), ==, 3);
+  sqlite3 *db = ll_test_db_open(path, TRUE);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM path_loss", NULL), ==, 5);
+  g_assert_cmpint(ll_test_db_int(db, "SELECT count(*) FROM path_loss_sets", NULL), ==, 3);
   sqlite3_close(db);
   g_clear_pointer(&store, ll_store_close);
   remove_tree(dir);
@@ -705,12 +662,12 @@ add_run(sqlite3 *db, const char *serial, const char *outcome, guint bin, const c
     " software_version, source_revision, steps_planned, outcome, bin_number, bin_name, lot)"
     " VALUES ('%s', 'final', 1, '%s', 'L', 1, 'room', '%s', 'v', 'r', 1, '%s', %s, %s, '%s')",
     serial, station, started, outcome, number, bin ? (bin < 10 ? "'GRADE'" : "'TX-POWER'") : "NULL", lot);
-  raw_exec(db, sql);
+  ll_test_db_exec(db, sql);
   gint64 id = sqlite3_last_insert_rowid(db);
   g_autofree gchar *step = g_strdup_printf(
     "INSERT INTO step_results (run_id, position, step_id, step_group, action, lane, verdict, attempts, retries)"
     " VALUES (%" G_GINT64_FORMAT ", 0, 'tx', 'main', 'tx.average-power', 1, 'pass', 1, 0)", id);
-  raw_exec(db, step);
+  ll_test_db_exec(db, step);
   return id;
 }
 
@@ -723,7 +680,7 @@ add_value(sqlite3 *db, gint64 run, const char *name, guint lane, double value, c
     " SELECT %" G_GINT64_FORMAT ", id, 'tx', '%s', %u, 1, 'number', %.17g, %.17g, 'dBm', %s, 'pass'"
     " FROM step_results WHERE run_id = %" G_GINT64_FORMAT,
     run, name, lane, value - 100, value, limits, run);
-  raw_exec(db, sql);
+  ll_test_db_exec(db, sql);
 }
 
 static void
@@ -734,7 +691,7 @@ test_stats(void)
   g_autoptr(GError) err = NULL;
   g_autoptr(LlStore) store = ll_store_open(path, LL_STORE_OPEN_DEFAULT, &err);
   g_assert_no_error(err);
-  sqlite3 *db = raw_open(path);
+  sqlite3 *db = ll_test_db_open(path, TRUE);
   /* A fails then passes, B passes, C fails, D errs; E is in another lot
    * and station, F in flight */
   gint64 a1 = add_run(db, "A", "FAIL", 30, "2026-03-01T08:00:00.000000Z", "L1", "ST-1");

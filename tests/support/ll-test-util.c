@@ -23,6 +23,12 @@ ll_test_run_clear(LlTestRun *r)
 void
 ll_test_run(LlTestRun *r, const char *const *args)
 {
+  ll_test_run_in(r, NULL, args);
+}
+
+void
+ll_test_run_in(LlTestRun *r, const char *cwd, const char *const *args)
+{
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(argv, g_build_filename(g_getenv("LL_BIN"), "lightline", NULL));
   for (guint i = 0; args[i]; i++)
@@ -30,7 +36,7 @@ ll_test_run(LlTestRun *r, const char *const *args)
   g_ptr_array_add(argv, NULL);
   int wait = 0;
   g_autoptr(GError) err = NULL;
-  g_assert_true(g_spawn_sync(NULL, (gchar **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r->out,
+  g_assert_true(g_spawn_sync(cwd, (gchar **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r->out,
                              &r->err, &wait, &err));
   g_assert_true(WIFEXITED(wait));
   r->status = WEXITSTATUS(wait);

@@ -22,5 +22,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LlTestRun, ll_test_run_clear)
 /* Runs lightline with @args (NULL-terminated) and waits; asserts it exited
  * (not killed by a signal) and logs what it printed. */
 void ll_test_run(LlTestRun *run, const char *const *args);
+/* The same in the folder @cwd (NULL: this one). */
+void ll_test_run_in(LlTestRun *run, const char *cwd, const char *const *args);
 
 G_END_DECLS
