@@ -124,9 +124,9 @@ print_run_line(const LlCalibrationResult *r)
 {
   const LlRunResult *run = r->run;
   printf("%s  %s  site %u", ll_outcome_name(run->outcome), run->serial, run->site);
-  if (run->bin)
-    printf("  bin %u %s%s%s", run->bin->number, run->bin->name, run->bin->instructions ? ": " : "",
-           run->bin->instructions ? run->bin->instructions : "");
+  if (r->bin_name)
+    printf("  bin %u %s%s%s", r->bin_number, r->bin_name, r->bin_instructions ? ": " : "",
+           r->bin_instructions ? r->bin_instructions : "");
   printf("\n");
   if (run->message)
     printf("  %s\n", run->message);
@@ -190,7 +190,7 @@ result_json_common(JsonBuilder *b, const LlCalibrationResult *r)
   ll_cli_json_int(b, "site", r->site);
   ll_cli_json_string(b, "sequence", r->sequence_path);
   ll_cli_json_string(b, "outcome", ll_outcome_name(r->run->outcome));
-  ll_cli_json_string(b, "bin", r->run->bin ? r->run->bin->name : NULL);
+  ll_cli_json_string(b, "bin", r->bin_name);
   ll_cli_json_string(b, "message", r->run->message);
   ll_cli_json_int(b, "run_id", r->run_id);
 }

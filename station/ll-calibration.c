@@ -21,6 +21,8 @@ ll_calibration_result_free(LlCalibrationResult *r)
   g_free(r->product);
   g_free(r->station_id);
   g_free(r->sequence_path);
+  g_free(r->bin_name);
+  g_free(r->bin_instructions);
   g_clear_pointer(&r->run, ll_run_result_free);
   g_clear_pointer(&r->entries, g_array_unref);
   g_clear_pointer(&r->measured_utc, g_date_time_unref);
@@ -174,7 +176,9 @@ open_golden_session(const LlCalibrationOptions *o, const char *kind, LlDiagList 
   return ll_test_session_open(&so, diags, error);
 }
 
-/* Runs the golden module of @o in its site through @session. */
+/* Runs the golden module of @o in its site through @session. What the
+ * run borrows from the limits tables (closed with the session) is copied
+ * or cleared. */
 static gboolean
 run_golden(LlTestSession *session, const LlCalibrationOptions *o, LlCalibrationResult *result,
            GError **error)
@@ -186,6 +190,15 @@ run_golden(LlTestSession *session, const LlCalibrationOptions *o, LlCalibrationR
     g_set_error(error, LL_CALIBRATION_ERROR, LL_CALIBRATION_ERROR_REFUSED, "%s", err->message);
     return FALSE;
   }
+  const LlBin *bin = result->run->bin;
+  if (bin) {
+    result->bin_number = bin->number;
+    result->bin_name = g_strdup(bin->name);
+    result->bin_instructions = g_strdup(bin->instructions);
+  }
+  result->run->bin = NULL;
+  for (guint i = 0; i < result->run->measurements->len; i++)
+    ((LlMeasurement *) result->run->measurements->pdata[i])->limit = NULL;
   return TRUE;
 }
 

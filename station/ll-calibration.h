@@ -51,8 +51,11 @@ typedef struct {
   gchar *station_id;
   guint site;
   gchar *sequence_path;
-  LlRunResult *run;          /* the run on the golden module */
+  LlRunResult *run;          /* the run on the golden module; its bin and its measurements'
+                                limits are cleared (their tables are closed): see bin_* */
   gint64 run_id;             /* its record in the store */
+  guint bin_number;          /* the run's bin; 0 and NULL when it has none */
+  gchar *bin_name, *bin_instructions;
   /* path loss */
   GArray *entries;           /* of LlPathLossEntry: what the run measured */
   gint64 set_id;             /* the calibration stored; 0 when the run did not pass */
