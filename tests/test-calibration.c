@@ -24,13 +24,13 @@
 #include "ll-calibration.h"
 #include "ll-station-demo.h"
 #include "ll-store-cal.h"
+#include "ll-test-db.h"
 #include "ll-test-session.h"
 #include "ll-test-util.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #define SEED 11
@@ -204,19 +204,6 @@ entry(GArray *entries, LlPathKind path, guint lane, double *nm)
   g_assert_not_reached();
 }
 
-/* One value of @sql with @id bound to ?1. */
-static double
-db_double(sqlite3 *db, const char *sql, gint64 id)
-{
-  sqlite3_stmt *st = NULL;
-  g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
-  sqlite3_bind_int64(st, 1, id);
-  g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
-  double v = sqlite3_column_type(st, 0) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 0);
-  sqlite3_finalize(st);
-  return v;
-}
-
 static void
 test_bench(void)
 {
@@ -251,15 +238,15 @@ test_bench(void)
   ll_test_session_add_listener(session, read_truth, &truth[2]);
   LlSessionUnit units[] = { { 1, "LL26T00001" }, { 2, "LL26T00002" } };
   g_autoptr(GPtrArray) runs = ll_test_session_run(session, units, 2, NULL);
-  sqlite3 *sdb = NULL;
-  g_assert_cmpint(sqlite3_open_v2(db, &sdb, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3 *sdb = ll_test_db_open(db, FALSE);
   for (guint site = 1; site <= 2; site++) {
     const LlSessionRun *run = runs->pdata[site - 1];
+    g_autofree gchar *run_id = g_strdup_printf("%" G_GINT64_FORMAT, run->run_id);
     g_assert_no_error(run->error);
     g_assert_cmpint(run->result->outcome, ==, LL_OUTCOME_PASS);
     g_assert_true(truth[site].taken);
     g_assert_cmpint(run->result->path_loss_set_id, ==, cal[site]->set_id);
-    g_assert_cmpint(db_double(sdb, "SELECT path_loss_set_id FROM runs WHERE id = ?1", run->run_id), ==,
+    g_assert_cmpint(ll_test_db_int(sdb, "SELECT path_loss_set_id FROM runs WHERE id = ?1", run_id), ==,
                     cal[site]->set_id);
     /* the calibration against the bench's true paths */
     for (guint lane = 1; lane <= 8; lane++) {
@@ -295,7 +282,7 @@ test_bench(void)
         " ON p.id = m.path_loss_id WHERE m.run_id = ?1 AND m.name = 'tx_power_avg' AND m.lane = %u"
         " AND p.path = 'tx' AND p.lane = %u AND p.set_id = %" G_GINT64_FORMAT, m->lane, m->lane,
         cal[site]->set_id);
-      g_assert_cmpfloat(fabs(db_double(sdb, sql, run->run_id)), <, 1e-9);
+      g_assert_cmpfloat(fabs(ll_test_db_double(sdb, sql, run_id)), <, 1e-9);
     }
     g_test_message("site %u launch power error: calibrated worst %.3f dB, nominal worst %.3f dB",
                    site, worst_cal, worst_nominal);
@@ -305,10 +292,10 @@ test_bench(void)
     g_assert_cmpfloat(worst_cal, <, worst_nominal);
   }
   /* every optical value of the runs is linked to a calibration */
-  g_assert_cmpfloat(db_double(sdb, "SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id"
-                                   " WHERE r.operation = 'final-800g-dr8' AND m.name IN ('tx_power_avg',"
-                                   " 'oma_outer', 'sensitivity', 'rx_power_set', 'rx_power_monitor_error')"
-                                   " AND m.path_loss_id IS NULL AND ?1 = ?1", 0), ==, 0);
+  g_assert_cmpint(ll_test_db_int(sdb, "SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id"
+                                      " WHERE r.operation = 'final-800g-dr8' AND m.name IN ('tx_power_avg',"
+                                      " 'oma_outer', 'sensitivity', 'rx_power_set', 'rx_power_monitor_error')"
+                                      " AND m.path_loss_id IS NULL", NULL), ==, 0);
   sqlite3_close(sdb);
   g_clear_pointer(&session, ll_test_session_free);
   for (guint site = 1; site <= 2; site++)
@@ -437,10 +424,8 @@ test_cli(void)
   g_assert_cmpint(r1.status, ==, 0);
 
   /* site 1's calibration expires: refused, saying when */
-  sqlite3 *sdb = NULL;
-  g_assert_cmpint(sqlite3_open(db, &sdb), ==, SQLITE_OK);
-  g_assert_cmpint(sqlite3_exec(sdb, "UPDATE path_loss_sets SET expires_utc = '2026-01-02T03:04:05.000000Z'"
-                                    " WHERE site = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3 *sdb = ll_test_db_open(db, FALSE);
+  ll_test_db_exec(sdb, "UPDATE path_loss_sets SET expires_utc = '2026-01-02T03:04:05.000000Z' WHERE site = 1");
   sqlite3_close(sdb);
   const char *run1b[] = { "run", "--config", config, "--sequence", seq, "--sn", "LL26T00103", "--site", "1",
                           "--db", db, NULL };
