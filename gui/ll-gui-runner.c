@@ -445,31 +445,10 @@ ll_gui_calibration_text(const LlInstrumentConfig *inst, const GDate *today)
   }
 }
 
-static gint
-by_file_order(gconstpointer a, gconstpointer b, gpointer data)
-{
-  GPtrArray *all = data;
-  guint ia = 0, ib = 0;
-  g_ptr_array_find(all, *(gpointer const *) a, &ia);
-  g_ptr_array_find(all, *(gpointer const *) b, &ib);
-  return (gint) ia - (gint) ib;
-}
-
 GPtrArray *
 ll_gui_runner_site_instruments(LlGuiRunner *r, guint site)
 {
-  GPtrArray *used = g_ptr_array_new();
-  for (guint i = 0; i < r->seq->roles->len; i++) {
-    const LlRole *role = r->seq->roles->pdata[i];
-    LlInstrumentClass klass;
-    if (!ll_instrument_class_from_name(role->klass, &klass))
-      continue;
-    LlInstrument *inst = ll_station_resolve_role(r->station, role->name, klass, site, NULL);
-    if (inst && !g_ptr_array_find(used, inst, NULL))
-      g_ptr_array_add(used, inst);
-  }
-  g_ptr_array_sort_with_data(used, by_file_order, ll_station_instruments(r->station));
-  return used;
+  return ll_engine_site_instruments(ll_test_session_engine(r->session), site);
 }
 
 gboolean

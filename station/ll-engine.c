@@ -15,6 +15,7 @@
 #include <string.h>
 
 #define MAX_SITES 64
+#define LL_MAX_LEASES 16 /* instruments one step call may lease */
 
 struct _LlEngine {
   LlStation *station;
@@ -526,7 +527,7 @@ new_step_result(const LlStep *step, guint lane)
   return res;
 }
 
-/* The leases a call of @step needs, into @leases (at most 16), with the
+/* The leases a call of @step needs, into @leases (at most LL_MAX_LEASES), with the
  * instruments filled into @ctx. FALSE with @error when a role has no
  * instrument on this station. */
 static gboolean
@@ -536,8 +537,13 @@ call_leases(Run *r, const LlStep *step, const LlAction *action, LlActionContext 
   *n = 0;
   for (guint i = 0; action && step->spec && step->spec->roles && step->spec->roles[i]; i++) {
     LlInstrumentClass klass;
-    if (!ll_instrument_class_from_name(step->spec->roles[i], &klass) || *n >= 16)
+    if (!ll_instrument_class_from_name(step->spec->roles[i], &klass))
       continue;
+    if (*n >= LL_MAX_LEASES) {
+      g_set_error(error, LL_ENGINE_ERROR, LL_ENGINE_ERROR_ROLES,
+                  "action '%s' names more than %u instruments", action->spec.name, LL_MAX_LEASES);
+      return FALSE;
+    }
     const char *role = step->roles && i < step->roles->len ? step->roles->pdata[i] : NULL;
     LlInstrument *inst = ll_station_resolve_role(r->engine->station, role, klass, r->run->site, error);
     if (!inst)
@@ -604,7 +610,7 @@ run_call(Run *r, const LlStep *step, guint lane)
                           .lanes = lane ? 1u << (lane - 1) : step_lanes(e, step),
                           .cancel = r->cancel, .result = res, .path_loss = r->path_loss };
   const LlAction *action = ll_actions_lookup(step->action);
-  LlLease leased[16];
+  LlLease leased[LL_MAX_LEASES];
   guint n_leased = 0;
   g_autoptr(GError) err = NULL;
   call_leases(r, step, action, &ctx, leased, &n_leased, &err);
@@ -668,6 +674,38 @@ run_call(Run *r, const LlStep *step, guint lane)
   return res;
 }
 
+static gint
+by_station_order(gconstpointer a, gconstpointer b, gpointer data)
+{
+  guint ia = 0, ib = 0;
+  g_ptr_array_find(data, *(gpointer const *) a, &ia);
+  g_ptr_array_find(data, *(gpointer const *) b, &ib);
+  return (gint) ia - (gint) ib;
+}
+
+GPtrArray *
+ll_engine_site_instruments(LlEngine *e, guint site)
+{
+  GPtrArray *used = g_ptr_array_new();
+  LlRunResult scratch = { .site = site };
+  Run r = { .engine = e, .run = &scratch };
+  for (guint i = 0; i < e->seq->steps->len; i++) {
+    const LlStep *step = e->seq->steps->pdata[i];
+    const LlAction *action = ll_actions_lookup(step->action);
+    LlActionContext ctx = { .engine = e, .run = &scratch, .step = step,
+                            .lanes = step_lanes(e, step) };
+    LlLease leases[LL_MAX_LEASES];
+    guint n = 0;
+    if (!action || !call_leases(&r, step, action, &ctx, leases, &n, NULL))
+      continue; /* the run itself reports a role with no instrument */
+    for (guint k = 0; k < n; k++)
+      if (!g_ptr_array_find(used, leases[k].instrument, NULL))
+        g_ptr_array_add(used, leases[k].instrument);
+  }
+  g_ptr_array_sort_with_data(used, by_station_order, ll_station_instruments(e->station));
+  return used;
+}
+
 gboolean
 ll_engine_check_calibration(LlEngine *e, guint site, const GDate *today, GError **error)
 {
@@ -678,24 +716,11 @@ ll_engine_check_calibration(LlEngine *e, guint site, const GDate *today, GError 
                    (GDateMonth) g_date_time_get_month(utc), (GDateYear) g_date_time_get_year(utc));
     today = &now;
   }
-  g_autoptr(GPtrArray) expired = g_ptr_array_new(); /* of LlInstrument*, once each */
-  LlRunResult scratch = { .site = site };
-  Run r = { .engine = e, .run = &scratch };
-  for (guint i = 0; i < e->seq->steps->len; i++) {
-    const LlStep *step = e->seq->steps->pdata[i];
-    const LlAction *action = ll_actions_lookup(step->action);
-    LlActionContext ctx = { .engine = e, .run = &scratch, .step = step,
-                            .lanes = step_lanes(e, step) };
-    LlLease leases[16];
-    guint n = 0;
-    if (!action || !call_leases(&r, step, action, &ctx, leases, &n, NULL))
-      continue; /* the run itself reports a role with no instrument */
-    for (guint k = 0; k < n; k++) {
-      const LlInstrumentConfig *ic = ll_instrument_config(leases[k].instrument);
-      if (g_date_valid(&ic->cal_due) && g_date_compare(today, &ic->cal_due) > 0 &&
-          !g_ptr_array_find(expired, leases[k].instrument, NULL))
-        g_ptr_array_add(expired, leases[k].instrument);
-    }
+  g_autoptr(GPtrArray) expired = ll_engine_site_instruments(e, site);
+  for (guint i = expired->len; i-- > 0;) {
+    const LlInstrumentConfig *ic = ll_instrument_config(expired->pdata[i]);
+    if (!g_date_valid(&ic->cal_due) || g_date_compare(today, &ic->cal_due) <= 0)
+      g_ptr_array_remove_index(expired, i);
   }
   if (!expired->len)
     return TRUE;

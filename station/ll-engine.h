@@ -134,6 +134,7 @@ GQuark ll_engine_error_quark(void);
 
 typedef enum {
   LL_ENGINE_ERROR_CALIBRATION, /* an instrument the run needs is past its calibration due date */
+  LL_ENGINE_ERROR_ROLES,       /* an action names more instruments than a step may lease */
 } LlEngineError;
 
 /* The path-loss calibration of @site that runs started after the call
@@ -156,6 +157,11 @@ const GArray *ll_engine_path_needs(LlEngine *engine);
  * runs nothing when it fails (ERROR); a station refuses the run before
  * that. */
 gboolean ll_engine_check_calibration(LlEngine *engine, guint site, const GDate *today, GError **error);
+
+/* The instruments the sequence's steps use on @site (each step's roles as
+ * the engine resolves them, the site's EVB included), once each, in the
+ * station file's order. Free with g_ptr_array_unref(). */
+GPtrArray *ll_engine_site_instruments(LlEngine *engine, guint site);
 
 /* Runs one unit, @serial, in @site on the calling thread. @cancel (may be
  * NULL) aborts it: cleanup still runs. Never fails: every fault is an
