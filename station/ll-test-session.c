@@ -16,6 +16,7 @@ struct _LlTestSession {
   LlStore *store;           /* NULL: not recording */
   LlStoreRecorder *recorder;
   LlEngine *engine;
+  gboolean borrowed_station, borrowed_store;
 };
 
 LlTestSession *
@@ -59,11 +60,20 @@ ll_test_session_open(const LlTestSessionOptions *o, LlDiagList *diags, GError **
                 cfg->retest_limit ? "count attempts in" : "keep the path-loss calibrations in");
     return NULL;
   }
-  if (database && !(s->store = ll_store_open(database, o->store_flags, error)))
+  s->borrowed_store = o->store != NULL;
+  if (o->store)
+    s->store = o->store;
+  else if (database && !(s->store = ll_store_open(database, o->store_flags, error)))
     return NULL;
 
   g_autoptr(GError) err = NULL;
-  s->station = ll_station_open(g_steal_pointer(&cfg), &err);
+  s->borrowed_station = o->station != NULL;
+  if (o->station && g_strcmp0(ll_station_config(o->station)->sha256, cfg->sha256) != 0) {
+    g_set_error(error, LL_SESSION_ERROR, LL_SESSION_ERROR_STATION,
+                "%s is not the station file the opened station was opened from", o->config_path);
+    return NULL;
+  }
+  s->station = o->station ? o->station : ll_station_open(g_steal_pointer(&cfg), &err);
   if (!s->station) {
     g_set_error_literal(error, LL_SESSION_ERROR, LL_SESSION_ERROR_STATION, err->message);
     return NULL;
@@ -87,8 +97,10 @@ ll_test_session_free(LlTestSession *s)
     return;
   g_clear_pointer(&s->engine, ll_engine_free);
   g_clear_pointer(&s->recorder, ll_store_recorder_free);
-  g_clear_pointer(&s->station, ll_station_close);
-  g_clear_pointer(&s->store, ll_store_close);
+  if (!s->borrowed_station)
+    g_clear_pointer(&s->station, ll_station_close);
+  if (!s->borrowed_store)
+    g_clear_pointer(&s->store, ll_store_close);
   g_clear_pointer(&s->tables, g_ptr_array_unref);
   g_clear_pointer(&s->seq, ll_sequence_free);
   g_free(s);

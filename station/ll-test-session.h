@@ -41,6 +41,13 @@ typedef struct {
   LlStoreOpenFlags store_flags;
   const char *operator_name; /* may be NULL */
   const char *lot;           /* lot / work order; may be NULL */
+  /* An opened station of that station file to test on instead of opening
+   * it (another session's, so the two share its instruments by lease),
+   * and a store to record into instead of opening database; both
+   * borrowed (they must outlive the session); NULL: opened and closed by
+   * the session. */
+  LlStation *station;
+  LlStore *store;
 } LlTestSessionOptions;
 
 typedef struct _LlTestSession LlTestSession;
