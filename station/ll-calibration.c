@@ -23,8 +23,10 @@ ll_calibration_result_free(LlCalibrationResult *r)
   g_free(r->sequence_path);
   g_free(r->bin_name);
   g_free(r->bin_instructions);
+  g_free(r->operator_name);
   g_clear_pointer(&r->run, ll_run_result_free);
   g_clear_pointer(&r->entries, g_array_unref);
+  g_clear_pointer(&r->judged, g_array_unref);
   g_clear_pointer(&r->measured_utc, g_date_time_unref);
   g_clear_pointer(&r->expires_utc, g_date_time_unref);
   g_free(r);
@@ -54,14 +56,12 @@ ll_calibration_golden_sequence(const LlSequence *seq)
   return FALSE;
 }
 
-gboolean
-ll_calibration_prepare_run(LlEngine *engine, LlStation *station, LlStore *store, guint site,
-                           GError **error)
+/* The newest calibration of every path @needs names for @site, from
+ * @store (may be NULL: an empty table). NULL with the store's error. */
+static LlPathLossTable *
+load_site_table(const LlStationConfig *cfg, LlStore *store, guint site, const GArray *needs,
+                GError **error)
 {
-  const LlStationConfig *cfg = ll_station_config(station);
-  const GArray *needs = ll_engine_path_needs(engine);
-  if (!(cfg->path_loss_expiry_h > 0) || !needs->len)
-    return TRUE;
   g_autoptr(LlPathLossTable) table = ll_path_loss_table_new(cfg->id, site);
   for (guint i = 0; store && i < needs->len; i++) {
     const LlPathNeed *n = &g_array_index(needs, LlPathNeed, i);
@@ -71,7 +71,7 @@ ll_calibration_prepare_run(LlEngine *engine, LlStation *station, LlStore *store,
     if (!l) {
       if (!g_error_matches(err, LL_STORE_ERROR, LL_STORE_ERROR_NOT_FOUND)) {
         g_propagate_error(error, g_steal_pointer(&err));
-        return FALSE;
+        return NULL;
       }
       continue;
     }
@@ -79,9 +79,39 @@ ll_calibration_prepare_run(LlEngine *engine, LlStation *station, LlStore *store,
                           l->measured_utc, l->expires_utc, l->golden_serial };
     ll_path_loss_table_add(table, &v);
   }
+  return g_steal_pointer(&table);
+}
+
+/* Loads @site's table (into @engine unless @check_only) and checks it. */
+static gboolean
+site_calibration(LlEngine *engine, LlStation *station, LlStore *store, guint site,
+                 gboolean check_only, GError **error)
+{
+  const LlStationConfig *cfg = ll_station_config(station);
+  const GArray *needs = ll_engine_path_needs(engine);
+  if (!(cfg->path_loss_expiry_h > 0) || !needs->len)
+    return TRUE;
+  g_autoptr(LlPathLossTable) table = load_site_table(cfg, store, site, needs, error);
+  if (!table)
+    return FALSE;
   /* the run is checked at its start again, by the engine, with this table */
-  ll_engine_set_path_loss(engine, site, table);
+  if (!check_only)
+    ll_engine_set_path_loss(engine, site, table);
   return ll_path_loss_table_check(table, cfg->id, site, needs, NULL, cfg->path, error);
+}
+
+gboolean
+ll_calibration_prepare_run(LlEngine *engine, LlStation *station, LlStore *store, guint site,
+                           GError **error)
+{
+  return site_calibration(engine, station, store, site, FALSE, error);
+}
+
+gboolean
+ll_calibration_check_site(LlEngine *engine, LlStation *station, LlStore *store, guint site,
+                          GError **error)
+{
+  return site_calibration(engine, station, store, site, TRUE, error);
 }
 
 gboolean
@@ -154,7 +184,7 @@ open_golden_session(const LlCalibrationOptions *o, const char *kind, LlDiagList 
                 "(how many hours a calibration stays valid, e.g. 12)", cfg->path);
     return NULL;
   }
-  if (!o->database && !cfg->database) {
+  if (!o->database && !o->store && !cfg->database) {
     g_set_error(error, LL_CALIBRATION_ERROR, LL_CALIBRATION_ERROR_STATION,
                 "%s names no results store to keep the calibration in: set database in "
                 "[station], or give one", cfg->path);
@@ -172,13 +202,15 @@ open_golden_session(const LlCalibrationOptions *o, const char *kind, LlDiagList 
   result->sequence_path = ll_calibration_sequence_path(o->sequences_dir, kind, ref->product);
   LlTestSessionOptions so = { .config_path = o->config_path, .config_text = o->config_text,
                               .sequence_path = result->sequence_path, .database = o->database,
-                              .store_flags = o->store_flags, .operator_name = o->operator_name };
-  return ll_test_session_open(&so, diags, error);
+                              .store_flags = o->store_flags, .operator_name = o->operator_name,
+                              .station = o->station, .store = o->store };
+  LlTestSession *session = ll_test_session_open(&so, diags, error);
+  if (session && o->progress)
+    ll_test_session_add_listener(session, o->progress, o->progress_data);
+  return session;
 }
 
-/* Runs the golden module of @o in its site through @session. What the
- * run borrows from the limits tables (closed with the session) is copied
- * or cleared. */
+/* Runs the golden module of @o in its site through @session. */
 static gboolean
 run_golden(LlTestSession *session, const LlCalibrationOptions *o, LlCalibrationResult *result,
            GError **error)
@@ -190,6 +222,14 @@ run_golden(LlTestSession *session, const LlCalibrationOptions *o, LlCalibrationR
     g_set_error(error, LL_CALIBRATION_ERROR, LL_CALIBRATION_ERROR_REFUSED, "%s", err->message);
     return FALSE;
   }
+  return TRUE;
+}
+
+/* What the run borrows from the limits tables (closed with the session)
+ * is copied or cleared. */
+static void
+forget_tables(LlCalibrationResult *result)
+{
   const LlBin *bin = result->run->bin;
   if (bin) {
     result->bin_number = bin->number;
@@ -199,7 +239,6 @@ run_golden(LlTestSession *session, const LlCalibrationOptions *o, LlCalibrationR
   result->run->bin = NULL;
   for (guint i = 0; i < result->run->measurements->len; i++)
     ((LlMeasurement *) result->run->measurements->pdata[i])->limit = NULL;
-  return TRUE;
 }
 
 static LlCalibrationResult *
@@ -207,15 +246,33 @@ result_new(const LlCalibrationOptions *o)
 {
   LlCalibrationResult *r = g_new0(LlCalibrationResult, 1);
   r->golden_serial = g_strdup(o->golden_serial);
+  r->operator_name = g_strdup(o->operator_name);
   r->site = o->site;
   r->entries = g_array_new(FALSE, FALSE, sizeof(LlPathLossEntry));
+  r->judged = g_array_new(FALSE, FALSE, sizeof(LlCalibrationJudged));
   return r;
 }
 
+/* The plausible window of @m's limit. */
+static LlCalibrationJudged
+judged(const LlMeasurement *m)
+{
+  LlCalibrationJudged j = { NAN, NAN, m->judged && m->judgement.verdict == LL_VERDICT_PASS };
+  const LlLimit *l = m->limit;
+  if (l && l->kind == LL_LIMIT_RANGE) {
+    j.min = l->has_min ? l->min : NAN;
+    j.max = l->has_max ? l->max : NAN;
+  } else if (l && l->kind == LL_LIMIT_NOMINAL) {
+    j.min = l->nominal - l->tolerance;
+    j.max = l->nominal + l->tolerance;
+  }
+  return j;
+}
+
 /* The path-loss values of @run: tx_path_loss and rx_path_offset per lane,
- * at the wavelength their step measured. */
+ * at the wavelength their step measured, and how each was judged. */
 static void
-collect_entries(const LlSequence *seq, const LlRunResult *run, GArray *entries)
+collect_entries(const LlSequence *seq, const LlRunResult *run, GArray *entries, GArray *judgements)
 {
   for (guint i = 0; i < run->measurements->len; i++) {
     const LlMeasurement *m = run->measurements->pdata[i];
@@ -232,6 +289,8 @@ collect_entries(const LlSequence *seq, const LlRunResult *run, GArray *entries)
     LlPathLossEntry e = { path, m->lane, ll_path_loss_step_wavelength(seq, step, path, m->lane),
                           m->value.number };
     g_array_append_val(entries, e);
+    LlCalibrationJudged j = judged(m);
+    g_array_append_val(judgements, j);
   }
 }
 
@@ -243,19 +302,66 @@ ll_calibrate_path_loss(const LlCalibrationOptions *o, LlDiagList *diags, GError 
   if (!session || !run_golden(session, o, result, error))
     return NULL;
   const LlSequence *seq = ll_test_session_sequence(session);
-  collect_entries(seq, result->run, result->entries);
+  collect_entries(seq, result->run, result->entries, result->judged);
+  forget_tables(result);
   if (result->run->outcome != LL_OUTCOME_PASS || !result->entries->len)
     return g_steal_pointer(&result);
   const LlStationConfig *cfg = ll_station_config(ll_test_session_station(session));
   result->measured_utc = g_date_time_new_now_utc();
   result->expires_utc = g_date_time_add_seconds(result->measured_utc, cfg->path_loss_expiry_h * 3600.0);
-  LlPathLossSet set = { cfg->id, o->site, o->operator_name, o->golden_serial, result->measured_utc,
-                        result->expires_utc, (const LlPathLossEntry *) result->entries->data,
-                        result->entries->len };
-  result->set_id = ll_store_add_path_loss(ll_test_session_store(session), &set, error);
-  if (!result->set_id)
+  if (!o->measure_only && !ll_calibration_accept(ll_test_session_store(session), result, error))
     return NULL;
   return g_steal_pointer(&result);
+}
+
+gboolean
+ll_calibration_accept(LlStore *store, LlCalibrationResult *r, GError **error)
+{
+  if (!r->run || r->run->outcome != LL_OUTCOME_PASS || !r->entries->len || !r->measured_utc) {
+    g_set_error(error, LL_CALIBRATION_ERROR, LL_CALIBRATION_ERROR_REFUSED,
+                "the calibration of site %u did not pass: there is nothing to store", r->site);
+    return FALSE;
+  }
+  if (r->set_id) {
+    g_set_error(error, LL_CALIBRATION_ERROR, LL_CALIBRATION_ERROR_REFUSED,
+                "the calibration of site %u is stored already (calibration %" G_GINT64_FORMAT ")",
+                r->site, r->set_id);
+    return FALSE;
+  }
+  LlPathLossSet set = { r->station_id, r->site, r->operator_name, r->golden_serial, r->measured_utc,
+                        r->expires_utc, (const LlPathLossEntry *) r->entries->data, r->entries->len };
+  r->set_id = ll_store_add_path_loss(store, &set, error);
+  return r->set_id > 0;
+}
+
+static gint
+by_serial(gconstpointer a, gconstpointer b)
+{
+  const LlGoldenReference *x = *(LlGoldenReference *const *) a, *y = *(LlGoldenReference *const *) b;
+  return strcmp(x->serial, y->serial);
+}
+
+GPtrArray *
+ll_calibration_golden_references(const LlStationConfig *cfg, const char *product)
+{
+  GPtrArray *refs = g_ptr_array_new_with_free_func((GDestroyNotify) ll_golden_reference_free);
+  /* the folder: where the reference of any serial would be */
+  g_autofree gchar *any = ll_golden_reference_path(cfg, "x");
+  g_autofree gchar *dir = g_path_get_dirname(any);
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name(d))) {
+    if (!g_str_has_suffix(name, ".yaml"))
+      continue;
+    g_autofree gchar *serial = g_strndup(name, strlen(name) - strlen(".yaml"));
+    LlGoldenReference *ref = ll_golden_reference_find(cfg, serial, NULL, NULL);
+    if (ref && (!product || g_strcmp0(ref->product, product) == 0))
+      g_ptr_array_add(refs, ref);
+    else
+      ll_golden_reference_free(ref);
+  }
+  g_ptr_array_sort(refs, by_serial);
+  return refs;
 }
 
 LlCalibrationResult *
@@ -265,6 +371,7 @@ ll_golden_check(const LlCalibrationOptions *o, LlDiagList *diags, GError **error
   g_autoptr(LlTestSession) session = open_golden_session(o, "golden-check", diags, result, error);
   if (!session || !run_golden(session, o, result, error))
     return NULL;
+  forget_tables(result);
   /* the session stored the checks with the run; count them */
   for (guint i = 0; i < result->run->measurements->len; i++) {
     const LlMeasurement *m = result->run->measurements->pdata[i];

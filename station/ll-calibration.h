@@ -9,7 +9,9 @@
  * and RX path offset measured against the golden's reference values
  * (ll-golden.h). When the run passes (every value inside the plausible
  * window of its limits table), the values are stored as one calibration of
- * the site, valid for the station file's path-loss-expiry-h hours.
+ * the site, valid for the station file's path-loss-expiry-h hours. The
+ * station application measures first and stores what a person accepted
+ * after reviewing it (measure_only, then ll_calibration_accept()).
  *
  * The golden-unit check runs golden-check-PRODUCT.yaml: the golden module
  * measured like a unit, with the site's calibration, and compared with its
@@ -42,7 +44,23 @@ typedef struct {
   const char *golden_serial;
   const char *operator_name; /* may be NULL */
   GCancellable *cancel;      /* stops the run (cleanup still runs); may be NULL */
+  gboolean measure_only;     /* path loss: measure, store nothing (ll_calibration_accept()) */
+  /* The station of config_path / config_text already opened (the station
+   * application's, whose sites keep testing meanwhile: the run leases the
+   * instruments as they do) and the store to record into; both borrowed.
+   * NULL: opened for the run and closed after it. */
+  LlStation *station;
+  LlStore *store;
+  LlEventFunc progress;      /* every engine event of the run, on its thread; may be NULL */
+  gpointer progress_data;
 } LlCalibrationOptions;
+
+/* How one path-loss value was judged: the plausible window of its limits
+ * table (NAN for an open side) and whether the value is inside it. */
+typedef struct {
+  double min, max;
+  gboolean pass;
+} LlCalibrationJudged;
 
 /* What a calibration or a check did. */
 typedef struct {
@@ -58,8 +76,12 @@ typedef struct {
   gchar *bin_name, *bin_instructions;
   /* path loss */
   GArray *entries;           /* of LlPathLossEntry: what the run measured */
-  gint64 set_id;             /* the calibration stored; 0 when the run did not pass */
-  GDateTime *measured_utc, *expires_utc; /* when set_id > 0 */
+  GArray *judged;            /* of LlCalibrationJudged: each entry's window, in entries' order */
+  gint64 set_id;             /* the calibration stored; 0 when the run did not pass or
+                                was measured only (not accepted yet) */
+  GDateTime *measured_utc, *expires_utc; /* when the run passed (its calibration's
+                                times, stored or to be stored) */
+  gchar *operator_name;      /* who calibrated; may be NULL */
   /* golden-unit check */
   guint checks;              /* golden-unit checks stored */
 } LlCalibrationResult;
@@ -76,6 +98,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(LlCalibrationResult, ll_calibration_result_free)
  * (LL_SESSION_ERROR), LL_CALIBRATION_ERROR otherwise. */
 LlCalibrationResult *ll_calibrate_path_loss(const LlCalibrationOptions *options, LlDiagList *diags,
                                             GError **error);
+
+/* Stores @result, a path-loss calibration measured with measure_only whose
+ * run passed, as its site's calibration in @store (the times of the
+ * measurement: valid until expires_utc) and sets its set_id. FALSE with
+ * LL_CALIBRATION_ERROR_REFUSED when the run did not pass or it is stored
+ * already, or with the store's error. */
+gboolean ll_calibration_accept(LlStore *store, LlCalibrationResult *result, GError **error);
+
+/* The golden modules whose reference files @config's golden-references
+ * folder holds (LlGoldenReference*, by serial; free with
+ * g_ptr_array_unref()), only those of @product when not NULL. Files with
+ * errors are left out (ll_golden_reference_find() reports them when the
+ * serial is used). */
+GPtrArray *ll_calibration_golden_references(const LlStationConfig *config, const char *product);
 
 /* Checks golden module @options->golden_serial in @options->site against
  * its reference values (the site needs a valid path-loss calibration: else
@@ -114,6 +150,12 @@ gboolean ll_calibration_golden_sequence(const LlSequence *seq);
  * measures no light. */
 gboolean ll_calibration_prepare_run(LlEngine *engine, LlStation *station, LlStore *store, guint site,
                                     GError **error);
+
+/* What ll_calibration_prepare_run() checks, without loading anything into
+ * @engine: whether @site may be tested with @engine's sequence now (TRUE),
+ * or FALSE with the same error (the operator's message). */
+gboolean ll_calibration_check_site(LlEngine *engine, LlStation *station, LlStore *store, guint site,
+                                   GError **error);
 
 /* After run @run_id of @seq: stores a golden-unit check for every
  * golden.compare delta of @run (the value measured, the reference, the
