@@ -11,7 +11,10 @@ typedef struct {
   guint site;
   gchar *serial;
   GCancellable *cancel;
-  GThread *thread;      /* while a unit runs */
+  GThread *thread;      /* while a unit runs or the site is calibrated */
+  /* path-loss calibration */
+  gboolean calibrating; /* the thread calibrates (serial: the golden module) */
+  LlCalibrationResult *measured; /* the last calibration measured, until accepted or discarded */
 } LlGuiSiteRun;
 
 struct _LlGuiRunner {
@@ -31,6 +34,8 @@ struct _LlGuiRunner {
   gboolean time_held;         /* the main thread takes part in the bench clock until drained */
   gboolean shut_down;
   GThread *main_thread;
+  /* what the station was opened with, for the calibration's sessions */
+  gchar *config_path, *config_text, *sequences_dir, *operator_name;
   /* instruments */
   GHashTable *instruments;    /* name -> LlGuiInstrumentState* */
 };

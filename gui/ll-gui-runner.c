@@ -15,7 +15,7 @@ G_DEFINE_QUARK(ll-gui-error-quark, ll_gui_error)
 G_DEFINE_BOXED_TYPE(LlGuiEvent, ll_gui_event, ll_gui_event_copy, ll_gui_event_free)
 
 enum { SIG_EVENT, SIG_RUN_STARTED, SIG_RUN_FINISHED, SIG_RUN_REFUSED, SIG_INSTRUMENT_CHANGED,
-       N_SIGNALS };
+       SIG_CALIBRATION_EVENT, SIG_CALIBRATION_FINISHED, SIG_CALIBRATION_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE(LlGuiRunner, ll_gui_runner, G_TYPE_OBJECT)
@@ -157,14 +157,21 @@ emit_event(LlGuiRunner *r, gpointer data)
   g_signal_emit(r, signals[SIG_EVENT], 0, (LlGuiEvent *) data);
 }
 
+/* Queues a copy of @ev for @emit on the main loop; the start and the
+ * result of a run travel on their own (run-started, run-finished). */
+static void
+post_engine_event(LlGuiRunner *r, const LlEvent *ev, void (*emit)(LlGuiRunner *, gpointer))
+{
+  if (ev->kind != LL_EVENT_RUN_STARTED && ev->kind != LL_EVENT_RUN_FINISHED)
+    ll_gui_runner_post(r, emit, event_from_engine(ev), (GDestroyNotify) ll_gui_event_free);
+}
+
 /* The engine's listener: on the site's thread. */
 static void
 on_engine_event(const LlEvent *ev, gpointer data)
 {
   LlGuiRunner *r = data;
-  /* the start and the result travel as run-started / run-finished */
-  if (ev->kind != LL_EVENT_RUN_STARTED && ev->kind != LL_EVENT_RUN_FINISHED)
-    ll_gui_runner_post(r, emit_event, event_from_engine(ev), (GDestroyNotify) ll_gui_event_free);
+  post_engine_event(r, ev, emit_event);
   for (guint i = 0; i < r->thread_listeners->len; i++) {
     ThreadListener *l = &g_array_index(r->thread_listeners, ThreadListener, i);
     l->func(ev, l->data);
@@ -179,6 +186,7 @@ site_run_free(gpointer p)
   LlGuiSiteRun *sr = p;
   g_free(sr->serial);
   g_clear_object(&sr->cancel);
+  g_clear_pointer(&sr->measured, ll_calibration_result_free);
   g_free(sr);
 }
 
@@ -208,6 +216,10 @@ ll_gui_runner_finalize(GObject *object)
   g_clear_pointer(&r->tables, g_ptr_array_unref);
   g_clear_pointer(&r->session, ll_test_session_free);
   g_clear_pointer(&r->context, g_main_context_unref);
+  g_free(r->config_path);
+  g_free(r->config_text);
+  g_free(r->sequences_dir);
+  g_free(r->operator_name);
   G_OBJECT_CLASS(ll_gui_runner_parent_class)->finalize(object);
 }
 
@@ -232,6 +244,15 @@ ll_gui_runner_class_init(LlGuiRunnerClass *klass)
   signals[SIG_INSTRUMENT_CHANGED] = g_signal_new("instrument-changed", G_TYPE_FROM_CLASS(klass),
                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIG_CALIBRATION_EVENT] = g_signal_new("calibration-event", G_TYPE_FROM_CLASS(klass),
+                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                                LL_GUI_TYPE_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[SIG_CALIBRATION_FINISHED] = g_signal_new("calibration-finished", G_TYPE_FROM_CLASS(klass),
+                                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                   G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  signals[SIG_CALIBRATION_CHANGED] = g_signal_new("calibration-changed", G_TYPE_FROM_CLASS(klass),
+                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                  G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -317,6 +338,10 @@ ll_gui_runner_new(const LlGuiRunnerOptions *o, GError **error)
   r->station = station;
   r->seq = ll_test_session_sequence(r->session);
   r->tables = g_steal_pointer(&tables);
+  r->config_path = g_strdup(so.config_path);
+  r->config_text = g_steal_pointer(&text);
+  r->sequences_dir = g_strdup(o->demo.sequences_dir);
+  r->operator_name = g_strdup(so.operator_name);
   ll_test_session_add_listener(r->session, on_engine_event, r);
   r->sites = g_ptr_array_new_with_free_func(site_run_free);
   for (guint i = 0; i < c->sites->len; i++) {
@@ -465,7 +490,32 @@ ll_gui_runner_check_calibration(LlGuiRunner *r, guint site, const GDate *today, 
       return FALSE;
     }
   }
-  return TRUE;
+  return ll_gui_runner_check_path_loss(r, site, error);
+}
+
+gboolean
+ll_gui_runner_calibrates_paths(LlGuiRunner *r)
+{
+  return ll_gui_runner_get_config(r)->path_loss_expiry_h > 0;
+}
+
+gboolean
+ll_gui_runner_check_path_loss(LlGuiRunner *r, guint site, GError **error)
+{
+  g_autoptr(GError) err = NULL;
+  if (ll_calibration_check_site(ll_test_session_engine(r->session), r->station,
+                                ll_gui_runner_get_store(r), site, &err))
+    return TRUE;
+  /* the station's message tells how to calibrate on the command line: here
+   * it is done on the Calibration screen */
+  g_autoptr(GString) msg = g_string_new(err->message);
+  const char *how = strstr(msg->str, ": calibrate the site with its golden module first");
+  if (how) {
+    g_string_truncate(msg, (gsize) (how - msg->str));
+    g_string_append(msg, ": calibrate the site with its golden module first (Calibration screen, Alt+5)");
+  }
+  g_set_error_literal(error, LL_GUI_ERROR, LL_GUI_ERROR_CALIBRATION, msg->str);
+  return FALSE;
 }
 
 /* ---- runs ---- */
@@ -486,21 +536,54 @@ finished_free(gpointer p)
   g_free(f);
 }
 
-static void
-finish_run(LlGuiRunner *r, gpointer data)
+/* On the main loop once the thread of @site has handed over: the site is
+ * idle again. */
+static LlGuiSiteRun *
+site_ended(LlGuiRunner *r, guint site)
 {
-  Finished *f = data;
-  LlGuiSiteRun *sr = site_run(r, f->site);
-  g_return_if_fail(sr != NULL);
+  LlGuiSiteRun *sr = site_run(r, site);
+  g_return_val_if_fail(sr != NULL, NULL);
   if (sr->thread) {
     g_thread_join(sr->thread);
     sr->thread = NULL;
   }
   g_clear_object(&sr->cancel);
+  sr->calibrating = FALSE;
+  return sr;
+}
+
+static void
+finish_run(LlGuiRunner *r, gpointer data)
+{
+  Finished *f = data;
+  if (!site_ended(r, f->site))
+    return;
   if (f->result)
     g_signal_emit(r, signals[SIG_RUN_FINISHED], 0, f->site, f->result, f->run_id);
   else
     g_signal_emit(r, signals[SIG_RUN_REFUSED], 0, f->site, f->refused->message);
+}
+
+/* The end of a site's thread: queues @func(@data) for the main loop and
+ * leaves the bench clock. */
+static void
+hand_to_main(LlGuiRunner *r, void (*func)(LlGuiRunner *, gpointer), gpointer data,
+             GDestroyNotify free_data)
+{
+  /* on a virtual clock, time waits for the main loop to take the result
+   * (as it would for an operator to see the verdict and load the next
+   * unit): the main thread takes part until the queue is drained */
+  LlClock *clock = ll_station_get_clock(r->station);
+  QueueItem *item = g_new(QueueItem, 1);
+  *item = (QueueItem) { func, data, free_data };
+  g_mutex_lock(&r->queue_lock);
+  if (clock->is_virtual && !r->shut_down) {
+    ll_clock_virtual_hand_over(clock, r->main_thread);
+    r->time_held = TRUE;
+  }
+  post_locked(r, item);
+  g_mutex_unlock(&r->queue_lock);
+  ll_clock_virtual_leave(clock);
 }
 
 static gpointer
@@ -513,36 +596,38 @@ site_thread(gpointer data)
   /* the session puts the unit into its fixture, tests it and records it */
   f->result = ll_test_session_run_one(r->session, sr->site, sr->serial, sr->cancel, &f->run_id,
                                       &f->refused);
-  /* on a virtual clock, time waits for the main loop to take the result
-   * (as it would for an operator to see the verdict and load the next
-   * unit): the main thread takes part until the queue is drained */
-  LlClock *clock = ll_station_get_clock(r->station);
-  QueueItem *item = g_new(QueueItem, 1);
-  *item = (QueueItem) { finish_run, f, finished_free };
-  g_mutex_lock(&r->queue_lock);
-  if (clock->is_virtual && !r->shut_down) {
-    ll_clock_virtual_hand_over(clock, r->main_thread);
-    r->time_held = TRUE;
+  hand_to_main(r, finish_run, f, finished_free);
+  return NULL;
+}
+
+/* Site @site when it exists and is idle; NULL with @error when it does not
+ * exist or is busy (testing a unit or being calibrated). */
+static LlGuiSiteRun *
+idle_site(LlGuiRunner *r, guint site, GError **error)
+{
+  LlGuiSiteRun *sr = site_run(r, site);
+  if (!sr) {
+    g_set_error(error, LL_GUI_ERROR, LL_GUI_ERROR_NO_SITE, "the station has no site %u", site);
+    return NULL;
   }
-  post_locked(r, item);
-  g_mutex_unlock(&r->queue_lock);
-  ll_clock_virtual_leave(clock);
+  if (!sr->thread)
+    return sr;
+  if (sr->calibrating)
+    g_set_error(error, LL_GUI_ERROR, LL_GUI_ERROR_BUSY,
+                "site %u is being calibrated with golden module %s: wait for it to finish, or stop it "
+                "on the Calibration screen", sr->site, sr->serial);
+  else
+    g_set_error(error, LL_GUI_ERROR, LL_GUI_ERROR_BUSY,
+                "site %u is testing %s: wait for its verdict or abort it", sr->site, sr->serial);
   return NULL;
 }
 
 gboolean
 ll_gui_runner_start(LlGuiRunner *r, guint site, const char *serial, GError **error)
 {
-  LlGuiSiteRun *sr = site_run(r, site);
-  if (!sr) {
-    g_set_error(error, LL_GUI_ERROR, LL_GUI_ERROR_NO_SITE, "the station has no site %u", site);
+  LlGuiSiteRun *sr = idle_site(r, site, error);
+  if (!sr)
     return FALSE;
-  }
-  if (sr->thread) {
-    g_set_error(error, LL_GUI_ERROR, LL_GUI_ERROR_BUSY,
-                "site %u is testing %s: wait for its verdict or abort it", site, sr->serial);
-    return FALSE;
-  }
   GDate today;
   ll_gui_today(&today);
   if (!ll_gui_runner_check_calibration(r, site, &today, error) ||
@@ -602,4 +687,139 @@ ll_gui_runner_add_thread_listener(LlGuiRunner *r, LlEventFunc func, gpointer dat
   g_return_if_fail(!r->started_once);
   ThreadListener l = { func, data };
   g_array_append_val(r->thread_listeners, l);
+}
+
+/* ---- path-loss calibration ---- */
+
+typedef struct {
+  guint site;
+  LlCalibrationResult *result; /* NULL when it could not run */
+  gchar *error;
+} Calibrated;
+
+static void
+calibrated_free(gpointer p)
+{
+  Calibrated *c = p;
+  g_clear_pointer(&c->result, ll_calibration_result_free);
+  g_free(c->error);
+  g_free(c);
+}
+
+static void
+emit_calibration_event(LlGuiRunner *r, gpointer data)
+{
+  g_signal_emit(r, signals[SIG_CALIBRATION_EVENT], 0, (LlGuiEvent *) data);
+}
+
+/* The calibration run's listener: on the site's thread. */
+static void
+on_calibration_event(const LlEvent *ev, gpointer data)
+{
+  LlGuiSiteRun *sr = data;
+  post_engine_event(sr->runner, ev, emit_calibration_event);
+}
+
+static void
+finish_calibration(LlGuiRunner *r, gpointer data)
+{
+  Calibrated *c = data;
+  LlGuiSiteRun *sr = site_ended(r, c->site);
+  if (!sr)
+    return;
+  g_clear_pointer(&sr->measured, ll_calibration_result_free);
+  sr->measured = g_steal_pointer(&c->result);
+  g_signal_emit(r, signals[SIG_CALIBRATION_FINISHED], 0, c->site, c->error);
+}
+
+static gpointer
+calibration_thread(gpointer data)
+{
+  LlGuiSiteRun *sr = data;
+  LlGuiRunner *r = sr->runner;
+  Calibrated *c = g_new0(Calibrated, 1);
+  c->site = sr->site;
+  LlCalibrationOptions o = {
+    .config_path = r->config_path,
+    .config_text = r->config_text,
+    .sequences_dir = r->sequences_dir,
+    .site = sr->site,
+    .golden_serial = sr->serial,
+    .operator_name = r->operator_name,
+    .cancel = sr->cancel,
+    .measure_only = TRUE,
+    .station = r->station,
+    .store = ll_gui_runner_get_store(r),
+    .progress = on_calibration_event,
+    .progress_data = sr,
+  };
+  g_autoptr(LlDiagList) diags = ll_diag_list_new();
+  g_autoptr(GError) err = NULL;
+  c->result = ll_calibrate_path_loss(&o, diags, &err);
+  if (!c->result)
+    c->error = ll_diag_list_length(diags) ? ll_diag_list_format(diags) : g_strdup(err->message);
+  hand_to_main(r, finish_calibration, c, calibrated_free);
+  return NULL;
+}
+
+gboolean
+ll_gui_runner_calibrate(LlGuiRunner *r, guint site, const char *golden_serial, GError **error)
+{
+  if (!ll_gui_runner_calibrates_paths(r)) {
+    g_set_error(error, LL_GUI_ERROR, LL_GUI_ERROR_INPUT,
+                "%s does not calibrate its optical paths: the sequences' nominal path offsets are used "
+                "(set path-loss-expiry-h in [station] to calibrate them)",
+                ll_gui_runner_get_config(r)->path);
+    return FALSE;
+  }
+  LlGuiSiteRun *sr = idle_site(r, site, error);
+  if (!sr)
+    return FALSE;
+  g_clear_pointer(&sr->measured, ll_calibration_result_free);
+  g_free(sr->serial);
+  sr->serial = g_strdup(golden_serial);
+  sr->cancel = g_cancellable_new();
+  sr->calibrating = TRUE;
+  g_autofree gchar *name = g_strdup_printf("calibrate-%u", site);
+  sr->thread = ll_clock_virtual_thread_new(ll_station_get_clock(r->station), name, calibration_thread, sr);
+  return TRUE;
+}
+
+gboolean
+ll_gui_runner_is_calibrating(LlGuiRunner *r, guint site)
+{
+  LlGuiSiteRun *sr = site_run(r, site);
+  return sr && sr->calibrating;
+}
+
+const LlCalibrationResult *
+ll_gui_runner_measured_calibration(LlGuiRunner *r, guint site)
+{
+  LlGuiSiteRun *sr = site_run(r, site);
+  return sr ? sr->measured : NULL;
+}
+
+gint64
+ll_gui_runner_accept_calibration(LlGuiRunner *r, guint site, GError **error)
+{
+  LlGuiSiteRun *sr = site_run(r, site);
+  if (!sr || !sr->measured) {
+    g_set_error(error, LL_GUI_ERROR, LL_GUI_ERROR_INPUT, "site %u has no calibration to accept: run one first",
+                site);
+    return 0;
+  }
+  if (!ll_calibration_accept(ll_gui_runner_get_store(r), sr->measured, error))
+    return 0;
+  gint64 id = sr->measured->set_id;
+  g_clear_pointer(&sr->measured, ll_calibration_result_free);
+  g_signal_emit(r, signals[SIG_CALIBRATION_CHANGED], 0, site);
+  return id;
+}
+
+void
+ll_gui_runner_discard_calibration(LlGuiRunner *r, guint site)
+{
+  LlGuiSiteRun *sr = site_run(r, site);
+  if (sr)
+    g_clear_pointer(&sr->measured, ll_calibration_result_free);
 }

@@ -20,9 +20,17 @@
  *                   emission) and its run in the store (0: not recorded)
  *   "run-refused"   (guint site, const char *message): the session refused
  *                   the unit when its thread started (the retest limit)
- *   "instrument-changed" (const char *name): its LlGuiInstrumentState changed */
+ *   "instrument-changed" (const char *name): its LlGuiInstrumentState changed
+ *   "calibration-event" (LlGuiEvent *event): a step of a site's path-loss
+ *                   calibration started or finished, a value was measured
+ *   "calibration-finished" (guint site, const char *error): the site's
+ *                   calibration ran (error NULL: its result is
+ *                   ll_gui_runner_measured_calibration()) or could not run
+ *   "calibration-changed" (guint site): a calibration of the site was
+ *                   stored: what blocks a start may have changed */
 #pragma once
 
+#include "ll-calibration.h"
 #include "ll-engine.h"
 #include "ll-station-demo.h"
 #include "ll-test-session.h"
@@ -151,18 +159,22 @@ gboolean ll_gui_runner_is_virtual(LlGuiRunner *runner);
 GPtrArray *ll_gui_runner_site_instruments(LlGuiRunner *runner, guint site);
 /* FALSE with LL_GUI_ERROR_CALIBRATION (the message says which instrument
  * and what to do) when an instrument the sequence uses in @site has an
- * expired or missing calibration on @today. */
+ * expired or missing calibration on @today, or when a path it measures
+ * through has no valid path-loss calibration
+ * (ll_gui_runner_check_path_loss()). */
 gboolean ll_gui_runner_check_calibration(LlGuiRunner *runner, guint site, const GDate *today,
                                          GError **error);
 
 /* Starts testing @serial in @site: the unit is put in the site's fixture
  * (on a simulated bench) and the sequence runs on a thread of its own.
- * FALSE with @error when the site is busy or does not exist, when the
+ * FALSE with @error when the site is busy (testing or being calibrated)
+ * or does not exist, when the
  * calibration check fails (checked against today's date), or when the
  * unit is over the station's retest limit (LL_STORE_ERROR_RETEST). */
 gboolean ll_gui_runner_start(LlGuiRunner *runner, guint site, const char *serial, GError **error);
-/* Asks the run in @site to stop; its cleanup still runs (the module is
- * powered down) and it finishes ABORTED. Nothing when the site is idle. */
+/* Asks the run in @site (a unit's or a calibration's) to stop; its cleanup
+ * still runs (the module is powered down) and it finishes ABORTED. Nothing
+ * when the site is idle. */
 void ll_gui_runner_abort(LlGuiRunner *runner, guint site);
 gboolean ll_gui_runner_is_busy(LlGuiRunner *runner, guint site);
 /* Aborts every run and waits for them to end (cleanup included). */
@@ -173,6 +185,40 @@ void ll_gui_runner_shutdown(LlGuiRunner *runner);
  * A listener that waits on anything but the station clock must leave the
  * clock first (ll_clock_virtual_leave()) and join it again after. */
 void ll_gui_runner_add_thread_listener(LlGuiRunner *runner, LlEventFunc func, gpointer data);
+
+/* ---- path-loss calibration ---- */
+
+/* Whether the station calibrates its optical paths (path-loss-expiry-h). */
+gboolean ll_gui_runner_calibrates_paths(LlGuiRunner *runner);
+/* FALSE with LL_GUI_ERROR_CALIBRATION and the operator's message when the
+ * sequence measures light in @site through a path whose calibration is
+ * missing or expired (ll_calibration_check_site(); read from the store). */
+gboolean ll_gui_runner_check_path_loss(LlGuiRunner *runner, guint site, GError **error);
+/* Calibrates the paths of @site against golden module @golden_serial on a
+ * thread of its own, with the station functions `lightline calibrate
+ * path-loss` uses (ll_calibrate_path_loss()), on the runner's station: the
+ * run leases the instruments as the other sites' tests do (they go on
+ * testing) and is recorded; what it measured is stored only once accepted.
+ * Progress arrives as "calibration-event", the end as
+ * "calibration-finished". ll_gui_runner_abort() stops it (cleanup runs).
+ * FALSE with LL_GUI_ERROR_BUSY while the site tests a unit or calibrates,
+ * LL_GUI_ERROR_NO_SITE, or LL_GUI_ERROR_INPUT when the station does not
+ * calibrate its paths. A calibration measured before and not yet accepted
+ * is discarded. */
+gboolean ll_gui_runner_calibrate(LlGuiRunner *runner, guint site, const char *golden_serial,
+                                 GError **error);
+gboolean ll_gui_runner_is_calibrating(LlGuiRunner *runner, guint site);
+/* The calibration of @site measured last and neither accepted nor
+ * discarded yet (whether it passed or not), or NULL. */
+const LlCalibrationResult *ll_gui_runner_measured_calibration(LlGuiRunner *runner, guint site);
+/* Stores the measured calibration of @site (ll_calibration_accept()): from
+ * then on it is the site's calibration, valid for path-loss-expiry-h hours
+ * from its measurement. Returns its set id, or 0 with @error (nothing
+ * measured, a run that did not pass, the store's error). Emits
+ * "calibration-changed". */
+gint64 ll_gui_runner_accept_calibration(LlGuiRunner *runner, guint site, GError **error);
+/* Forgets the measured calibration of @site: nothing is stored. */
+void ll_gui_runner_discard_calibration(LlGuiRunner *runner, guint site);
 
 /* ---- instruments (ll-gui-instruments.c) ---- */
 
