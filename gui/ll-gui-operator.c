@@ -387,6 +387,12 @@ on_run_finished(LlGuiRunner *runner, guint site, gpointer result, gint64 run_id,
 }
 
 static void
+on_calibration_changed(LlGuiRunner *runner, guint site, LlGuiOperator *self)
+{
+  update_calibration_alert(self);
+}
+
+static void
 on_run_refused(LlGuiRunner *runner, guint site, const char *message, LlGuiOperator *self)
 {
   LlGuiSite *panel = ll_gui_operator_get_site(self, site);
@@ -429,5 +435,6 @@ ll_gui_operator_new(LlGuiRunner *runner, const char *serial_pattern)
   g_signal_connect(runner, "event", G_CALLBACK(on_event), self);
   g_signal_connect(runner, "run-finished", G_CALLBACK(on_run_finished), self);
   g_signal_connect(runner, "run-refused", G_CALLBACK(on_run_refused), self);
+  g_signal_connect(runner, "calibration-changed", G_CALLBACK(on_calibration_changed), self);
   return GTK_WIDGET(self);
 }
