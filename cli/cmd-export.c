@@ -46,7 +46,9 @@ ll_cmd_export(int argc, char **argv)
   }
   if (!ll_cli_selection_parse("export", &sel))
     return LL_EXIT_USAGE;
-  LlReportFilter filter = { sel.from_t, sel.to_t, sel.lot, sel.station, sel.sequence, serial, run_id };
+  /* a serial number or a run named is exported whatever it measured */
+  LlReportFilter filter = { sel.from_t, sel.to_t, sel.lot, sel.station, sel.sequence, serial, run_id,
+                            ll_cli_selection_with_reference(&sel) || serial || run_id };
   g_autoptr(GError) err = NULL;
   guint64 rows = 0;
   if (!ll_export_measurements(db, &filter, f, out, &rows, &err)) {

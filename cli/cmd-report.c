@@ -41,6 +41,12 @@ ll_cli_selection_parse(const char *command, LlCliSelection *s)
   return parse_time(command, "from", s->from, &s->from_t) && parse_time(command, "to", s->to, &s->to_t);
 }
 
+gboolean
+ll_cli_selection_with_reference(const LlCliSelection *s)
+{
+  return s->with_reference || s->sequence;
+}
+
 /* The exit status of a report's error. */
 static int
 report_failed(GError *err)
@@ -115,7 +121,8 @@ report_lot(int argc, char **argv)
   }
   if (!ll_cli_selection_parse("report lot", &sel))
     return LL_EXIT_USAGE;
-  LlReportFilter filter = { sel.from_t, sel.to_t, sel.lot, sel.station, sel.sequence, NULL, 0 };
+  LlReportFilter filter = { sel.from_t, sel.to_t, sel.lot, sel.station, sel.sequence, NULL, 0,
+                            ll_cli_selection_with_reference(&sel) };
   g_autoptr(GError) err = NULL;
   LlReportLotSummary s;
   if (!ll_report_lot(db, &filter, out, &s, &err))

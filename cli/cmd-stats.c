@@ -1,7 +1,9 @@
 /* cmd-stats.c: `lightline stats [--db FILE | --config STATION] [--from T]
- * [--to T] [--lot L] [--station S] [--sequence ID] [--json]`: yield,
- * first-pass yield, bin counts and per-measurement statistics (n, mean,
- * standard deviation, min, max, Cpk) of the finished runs selected, from
+ * [--to T] [--lot L] [--station S] [--sequence ID] [--with-reference]
+ * [--json]`: yield, first-pass yield, bin counts and per-measurement
+ * statistics (n, mean, standard deviation, min, max, Cpk, Ppk) of the
+ * finished runs selected (units only, unless --sequence names a sequence
+ * or --with-reference asks for the golden modules' runs too), from
  * the results store. The numbers are ll_store_stats()'s; this file only
  * parses and prints. Exit status 0, or 2 for bad usage or a store that
  * cannot be opened. */
@@ -24,6 +26,8 @@ stats_json(const LlStats *s, const LlStatsFilter *f)
   ll_cli_json_string(b, "lot", f->lot);
   ll_cli_json_string(b, "station", f->station_id);
   ll_cli_json_string(b, "sequence", f->operation);
+  json_builder_set_member_name(b, "with_reference");
+  json_builder_add_boolean_value(b, f->with_reference);
   json_builder_end_object(b);
   ll_cli_json_int(b, "runs", s->runs);
   ll_cli_json_int(b, "units", s->units);
@@ -68,7 +72,9 @@ stats_json(const LlStats *s, const LlStatsFilter *f)
     ll_cli_json_number(b, "max", m->summary.max);
     ll_cli_json_number(b, "low", m->low);
     ll_cli_json_number(b, "high", m->high);
+    ll_cli_json_number(b, "sigma_within", m->summary.sigma_within);
     ll_cli_json_number(b, "cpk", m->summary.cpk);
+    ll_cli_json_number(b, "ppk", m->summary.ppk);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -81,6 +87,13 @@ static gchar *
 cell(double v)
 {
   return isfinite(v) ? g_strdup_printf("%.5g", v) : g_strdup("-");
+}
+
+/* A capability index, to two decimals. */
+static gchar *
+index_cell(double v)
+{
+  return isfinite(v) ? g_strdup_printf("%.2f", v) : g_strdup("-");
 }
 
 static void
@@ -99,45 +112,29 @@ print_stats(const LlStats *s)
   }
   if (!s->measurements->len)
     return;
-  printf("measurements:\n  %-16s %-22s %4s %-6s %6s %10s %10s %10s %10s %10s %10s %7s\n", "step", "name", "lane",
-         "unit", "n", "mean", "std dev", "min", "max", "low", "high", "Cpk");
+  printf("measurements:\n  %-16s %-22s %4s %-6s %6s %10s %10s %10s %10s %10s %10s %7s %7s\n", "step", "name",
+         "lane", "unit", "n", "mean", "std dev", "min", "max", "low", "high", "Cpk", "Ppk");
   for (guint i = 0; i < s->measurements->len; i++) {
     const LlMeasurementStats *m = s->measurements->pdata[i];
     g_autofree gchar *mean = cell(m->summary.mean), *sd = cell(m->summary.stddev);
     g_autofree gchar *min = cell(m->summary.min), *max = cell(m->summary.max);
     g_autofree gchar *low = cell(m->low), *high = cell(m->high);
-    g_autofree gchar *cpk = isfinite(m->summary.cpk) ? g_strdup_printf("%.2f", m->summary.cpk) : g_strdup("-");
-    printf("  %-16s %-22s %4u %-6s %6u %10s %10s %10s %10s %10s %10s %7s\n", m->step_id, m->name, m->lane,
-           *m->unit ? m->unit : "-", m->summary.n, mean, sd, min, max, low, high, cpk);
+    g_autofree gchar *cpk = index_cell(m->summary.cpk), *ppk = index_cell(m->summary.ppk);
+    printf("  %-16s %-22s %4u %-6s %6u %10s %10s %10s %10s %10s %10s %7s %7s\n", m->step_id, m->name, m->lane,
+           *m->unit ? m->unit : "-", m->summary.n, mean, sd, min, max, low, high, cpk, ppk);
   }
-}
-
-static gboolean
-parse_time_option(const char *name, const char *text, GDateTime **out)
-{
-  if (!text)
-    return TRUE;
-  *out = ll_store_parse_time(text);
-  if (!*out)
-    ll_cli_error("stats: --%s '%s' is not a time: write 2026-03-01 or 2026-03-01T08:00 (UTC), "
-                 "or add a zone (+01:00)", name, text);
-  return *out != NULL;
 }
 
 int
 ll_cmd_stats(int argc, char **argv)
 {
-  g_autofree gchar *db = NULL, *config = NULL, *from = NULL, *to = NULL, *lot = NULL, *station = NULL;
-  g_autofree gchar *sequence = NULL;
+  g_autofree gchar *db = NULL, *config = NULL;
+  g_auto(LlCliSelection) sel = { 0 };
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Results store (default: lightline-demo.db here)", "FILE" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Read the database of this station file", "FILE" },
-    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "Runs started at or after T (UTC unless a zone is given)", "T" },
-    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Runs started before T", "T" },
-    { "lot", 0, 0, G_OPTION_ARG_STRING, &lot, "Runs of this lot / work order", "LOT" },
-    { "station", 0, 0, G_OPTION_ARG_STRING, &station, "Runs of this station id", "ID" },
-    { "sequence", 0, 0, G_OPTION_ARG_STRING, &sequence, "Runs of this sequence id (operation)", "ID" },
+    LL_CLI_SELECTION_ENTRIES(sel),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
     { NULL },
   };
@@ -147,13 +144,13 @@ ll_cmd_stats(int argc, char **argv)
     ll_cli_error("stats: unexpected '%s'", argv[1]);
     return LL_EXIT_USAGE;
   }
-  g_autoptr(GDateTime) from_t = NULL, to_t = NULL;
-  if (!parse_time_option("from", from, &from_t) || !parse_time_option("to", to, &to_t))
+  if (!ll_cli_selection_parse("stats", &sel))
     return LL_EXIT_USAGE;
   g_autoptr(LlStore) store = ll_cli_open_store(db, config);
   if (!store)
     return LL_EXIT_USAGE;
-  LlStatsFilter filter = { from_t, to_t, lot, station, sequence };
+  LlStatsFilter filter = { sel.from_t, sel.to_t, sel.lot, sel.station, sel.sequence,
+                           ll_cli_selection_with_reference(&sel) };
   g_autoptr(GError) err = NULL;
   g_autoptr(LlStats) stats = ll_store_stats(store, &filter, &err);
   if (!stats) {

@@ -75,9 +75,12 @@ int ll_cmd_module(int argc, char **argv);
  * (cmd-export.c): workbooks and exports from the results store. */
 int ll_cmd_report(int argc, char **argv);
 int ll_cmd_export(int argc, char **argv);
-/* The run selection options report lot and export share (cmd-report.c). */
+/* The run selection options stats, report lot and export share
+ * (cmd-report.c). Runs on reference (golden) modules are left out unless
+ * --with-reference is given or --sequence names the sequence. */
 typedef struct {
   gchar *from, *to, *lot, *station, *sequence;
+  gboolean with_reference;
   GDateTime *from_t, *to_t;
 } LlCliSelection;
 #define LL_CLI_SELECTION_ENTRIES(s) \
@@ -85,11 +88,16 @@ typedef struct {
   { "from", 0, 0, G_OPTION_ARG_STRING, &(s).from, "Runs started at or after T (UTC unless a zone is given)", "T" }, \
   { "to", 0, 0, G_OPTION_ARG_STRING, &(s).to, "Runs started before T", "T" }, \
   { "station", 0, 0, G_OPTION_ARG_STRING, &(s).station, "Runs of this station id", "ID" }, \
-  { "sequence", 0, 0, G_OPTION_ARG_STRING, &(s).sequence, "Runs of this sequence id", "ID" }
+  { "sequence", 0, 0, G_OPTION_ARG_STRING, &(s).sequence, "Runs of this sequence id", "ID" }, \
+  { "with-reference", 0, 0, G_OPTION_ARG_NONE, &(s).with_reference, \
+    "Also the runs on golden modules (path-loss calibrations, golden-unit checks)", NULL }
 /* Reads the times of @s (printing what is wrong for @command): FALSE when
  * one is not a time. */
 gboolean ll_cli_selection_parse(const char *command, LlCliSelection *s);
 void ll_cli_selection_clear(LlCliSelection *s);
+/* Whether @s selects reference runs too: --with-reference, or --sequence
+ * (a sequence's runs are all of one kind). */
+gboolean ll_cli_selection_with_reference(const LlCliSelection *s);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LlCliSelection, ll_cli_selection_clear)
 
 G_END_DECLS

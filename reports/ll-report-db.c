@@ -9,9 +9,6 @@
 
 G_DEFINE_QUARK(ll-report-error-quark, ll_report_error)
 
-/* PRAGMA application_id of a results store, 'LLRS' (docs/results-store.md) */
-#define STORE_APPLICATION_ID 0x4C4C5253
-
 gboolean
 ll_report_db_error(LlReportDb *db, const char *what, GError **error)
 {
@@ -104,7 +101,7 @@ ll_report_db_open(const char *path, GError **error)
     g_prefix_error(error, "not a results store: ");
     return NULL;
   }
-  if (version < 1 || !runs || app != STORE_APPLICATION_ID) {
+  if (version < 1 || !runs || app != LL_STORE_APPLICATION_ID) {
     g_set_error(error, LL_REPORT_ERROR, LL_REPORT_ERROR_STORE, "%s: not a results store", path);
     return NULL;
   }
@@ -115,6 +112,18 @@ ll_report_db_open(const char *path, GError **error)
     return NULL;
   }
   db->schema_version = (int) version;
+  /* A store of schema 1 has no runs.purpose: a view of the runs adds it the
+   * way migration 2 does (the temporary schema is the connection's own and
+   * is searched first, so the queries read the view) */
+  if (version < 2 &&
+      sqlite3_exec(db->db,
+                   "CREATE TEMP VIEW runs AS SELECT r.*, CASE WHEN EXISTS (SELECT 1 FROM main.step_results s"
+                   " WHERE s.run_id = r.id AND (s.action LIKE 'cal.%' OR s.action = 'golden.compare'))"
+                   " THEN 'reference' ELSE 'unit' END AS purpose FROM main.runs r",
+                   NULL, NULL, NULL) != SQLITE_OK) {
+    ll_report_db_error(db, "cannot read a store of schema 1", error);
+    return NULL;
+  }
   /* one snapshot for every query of the report: its sheets agree */
   if (sqlite3_exec(db->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
     ll_report_db_error(db, "cannot begin reading", error);
@@ -142,6 +151,7 @@ bind_time(sqlite3_stmt *stmt, int index, GDateTime *t)
 void
 ll_report_filter_bind(sqlite3_stmt *stmt, const LlReportFilter *f)
 {
+  sqlite3_bind_int(stmt, 8, f && f->with_reference);
   if (!f)
     return;
   bind_time(stmt, 1, f->from);
@@ -168,6 +178,8 @@ ll_report_filter_describe(const LlReportFilter *f)
     g_ptr_array_add(parts, g_strdup_printf("serial %s", f->serial));
   if (f && f->run_id)
     g_ptr_array_add(parts, g_strdup_printf("run %" G_GINT64_FORMAT, f->run_id));
+  if (f && f->with_reference)
+    g_ptr_array_add(parts, g_strdup("golden-module runs included"));
   if (f && f->from) {
     g_autofree gchar *t = ll_store_format_time(f->from);
     g_ptr_array_add(parts, g_strdup_printf("started from %s", t));

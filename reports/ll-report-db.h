@@ -51,7 +51,8 @@ double ll_report_col_double(sqlite3_stmt *stmt, int column);
 #define LL_REPORT_FILTER_SQL \
   " r.outcome IS NOT NULL AND (?1 IS NULL OR r.started_utc >= ?1) AND (?2 IS NULL OR r.started_utc < ?2)" \
   " AND (?3 IS NULL OR r.lot = ?3) AND (?4 IS NULL OR r.station_id = ?4)" \
-  " AND (?5 IS NULL OR r.operation = ?5) AND (?6 IS NULL OR r.serial = ?6) AND (?7 IS NULL OR r.id = ?7) "
+  " AND (?5 IS NULL OR r.operation = ?5) AND (?6 IS NULL OR r.serial = ?6) AND (?7 IS NULL OR r.id = ?7)" \
+  " AND (?8 OR r.purpose = 'unit') "
 
 void ll_report_filter_bind(sqlite3_stmt *stmt, const LlReportFilter *filter);
 

@@ -11,6 +11,7 @@
  * guard band), in the value's unit, and only when every value of the group
  * was judged against the same. */
 #include "ll-report-lot.h"
+#include "ll-store.h"
 #include "ll-units.h"
 
 #include <math.h>
@@ -133,20 +134,6 @@ lookup(LlLot *lot, guint position, const char *step, const char *name, guint lan
   return g;
 }
 
-/* A limit written in @limit_unit, in @unit; NAN when none or it does not
- * convert. */
-static double
-limit_value(double limit, const char *limit_unit, const char *unit)
-{
-  LlUnit from = LL_UNIT_NONE, to = LL_UNIT_NONE;
-  double out = NAN;
-  if (isnan(limit) || !limit_unit || !strcmp(limit_unit, unit))
-    return limit;
-  if (ll_unit_from_name(limit_unit, &from) && (!*unit || ll_unit_from_name(unit, &to)))
-    ll_unit_convert(limit, from, to, &out, NULL);
-  return out;
-}
-
 static gboolean
 same_limit(double a, double b)
 {
@@ -207,8 +194,8 @@ collect_value(LlLot *lot, LlLotGroup *g, sqlite3_stmt *v, gpointer data)
   double low = NAN, high = NAN;
   if (sqlite3_column_type(v, 5) != SQLITE_NULL) {
     const char *limit_unit = ll_report_col_text(v, 8);
-    low = limit_value(ll_report_col_double(v, 6), limit_unit, g->unit);
-    high = limit_value(ll_report_col_double(v, 7), limit_unit, g->unit);
+    low = ll_store_limit_in(ll_report_col_double(v, 6), limit_unit, g->unit);
+    high = ll_store_limit_in(ll_report_col_double(v, 7), limit_unit, g->unit);
   }
   note_limits(g, low, high);
   ll_capability_acc_add(&g->acc, value);
@@ -282,7 +269,7 @@ ll_lot_write_statistics(LlLot *lot, lxw_worksheet *ws)
   lxw_row_t row = 1;
   for (guint i = 0; i < lot->groups->len; i++, row++) {
     const LlLotGroup *g = lot->groups->pdata[i];
-    LlCapability c;
+    LlSummary c;
     ll_capability_compute(&g->acc, g->low, g->high, &c);
     lxw_format *f = ll_xlsx_unit_format(x, g->unit, LL_XLSX_PLAIN);
     lxw_format *sd = ll_xlsx_format(x, "0.000E+00", LL_XLSX_PLAIN);
@@ -290,11 +277,11 @@ ll_lot_write_statistics(LlLot *lot, lxw_worksheet *ws)
     ll_xlsx_text(x, ws, row, S_NAME, g->name, NULL);
     ll_xlsx_number(x, ws, row, S_LANE, g->lane, NULL);
     ll_xlsx_text(x, ws, row, S_UNIT, g->unit, NULL);
-    ll_xlsx_number(x, ws, row, S_N, c.summary.n, NULL);
-    ll_xlsx_number(x, ws, row, S_MEAN, c.summary.mean, f);
-    ll_xlsx_number(x, ws, row, S_SD, c.summary.stddev, sd);
-    ll_xlsx_number(x, ws, row, S_MIN, c.summary.min, f);
-    ll_xlsx_number(x, ws, row, S_MAX, c.summary.max, f);
+    ll_xlsx_number(x, ws, row, S_N, c.n, NULL);
+    ll_xlsx_number(x, ws, row, S_MEAN, c.mean, f);
+    ll_xlsx_number(x, ws, row, S_SD, c.stddev, sd);
+    ll_xlsx_number(x, ws, row, S_MIN, c.min, f);
+    ll_xlsx_number(x, ws, row, S_MAX, c.max, f);
     ll_xlsx_number(x, ws, row, S_LOW, g->low, f);
     ll_xlsx_number(x, ws, row, S_HIGH, g->high, f);
     ll_xlsx_number(x, ws, row, S_SIGMA_WITHIN, c.sigma_within, sd);
@@ -425,7 +412,7 @@ ll_lot_write_histograms(LlLot *lot, lxw_worksheet *ws)
     ll_xlsx_text(x, ws, row++, 0, "none of the key parameters was measured", x->note);
   for (guint i = 0; i < lot->keys->len; i++) {
     LlLotKey *k = lot->keys->pdata[i];
-    LlCapability c;
+    LlSummary c;
     ll_capability_compute(&k->acc, k->low, k->high, &c);
     char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
     g_autofree gchar *limits =
@@ -434,7 +421,7 @@ ll_lot_write_histograms(LlLot *lot, lxw_worksheet *ws)
         : g_strdup_printf("limits %s to %s", isnan(k->low) ? "-" : g_ascii_formatd(a, sizeof a, "%.6g", k->low),
                           isnan(k->high) ? "-" : g_ascii_formatd(b, sizeof b, "%.6g", k->high));
     g_autofree gchar *heading = g_strdup_printf("%s: %s%s%s%s, n %u, %s", k->title, k->name, *k->unit ? " (" : "",
-                                                k->unit, *k->unit ? ")" : "", c.summary.n, limits);
+                                                k->unit, *k->unit ? ")" : "", c.n, limits);
     lxw_row_t top = row;
     ll_xlsx_text(x, ws, row++, 0, heading, x->heading);
     static const char *const titles[] = { "From", "To", "Centre", "Count" };

@@ -31,17 +31,11 @@ ll_capability_acc_add(LlCapabilityAcc *acc, double v)
   acc->last = v;
 }
 
-double
-ll_ppk(const LlSummary *summary, double low, double high)
-{
-  return ll_cpk(summary->mean, summary->stddev, low, high);
-}
-
 void
-ll_capability_compute(const LlCapabilityAcc *acc, double low, double high, LlCapability *out)
+ll_capability_compute(const LlCapabilityAcc *acc, double low, double high, LlSummary *out)
 {
-  *out = (LlCapability) { { 0, NAN, NAN, NAN, NAN, NAN }, NAN, NAN, NAN };
-  LlSummary *s = &out->summary;
+  *out = (LlSummary) { 0, NAN, NAN, NAN, NAN, NAN, NAN, NAN };
+  LlSummary *s = out;
   s->n = (guint) MIN(acc->n, G_MAXUINT);
   if (!acc->n)
     return;
@@ -51,7 +45,7 @@ ll_capability_compute(const LlCapabilityAcc *acc, double low, double high, LlCap
   if (acc->n < 2)
     return;
   s->stddev = sqrt(acc->m2 / (double) (acc->n - 1));
-  out->ppk = s->cpk = ll_ppk(s, low, high);
+  out->ppk = ll_cpk(s->mean, s->stddev, low, high);
   out->sigma_within = acc->moving_range_sum / (double) (acc->n - 1) / LL_MOVING_RANGE_D2;
   out->cpk = ll_cpk(s->mean, out->sigma_within, low, high);
 }

@@ -41,6 +41,7 @@ typedef struct {
   const char *operation;     /* a sequence id */
   const char *serial;        /* exports only */
   gint64 run_id;             /* exports only */
+  gboolean with_reference;   /* also the runs on reference (golden) modules; FALSE: units only */
 } LlReportFilter;
 
 /* The unit report of run @run_id, or when it is 0 of the newest run of

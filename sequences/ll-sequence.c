@@ -96,6 +96,17 @@ ll_sequence_step(const LlSequence *seq, const char *id)
   return NULL;
 }
 
+gboolean
+ll_sequence_measures_reference(const LlSequence *seq)
+{
+  for (guint i = 0; i < seq->steps->len; i++) {
+    const LlStep *step = seq->steps->pdata[i];
+    if (g_str_has_prefix(step->action, "cal.") || g_str_equal(step->action, "golden.compare"))
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /* Names of roles, parameters and step ids: a letter, then letters, digits,
  * '_', '-' or '.'. */
 static gboolean

@@ -138,6 +138,13 @@ gboolean ll_sequence_check_file(const char *path, const LlActionCatalog *catalog
 /* The step with id @id, or NULL. */
 const LlStep *ll_sequence_step(const LlSequence *seq, const char *id);
 
+/* TRUE when @seq measures a reference (golden) module rather than a unit:
+ * a step calibrates (an action "cal.*") or compares with a golden
+ * module's reference values ("golden.compare"). Such runs are recorded as
+ * reference runs: no retest limit, and left out of yields and statistics
+ * unless asked for (docs/results-store.md). */
+gboolean ll_sequence_measures_reference(const LlSequence *seq);
+
 /* "setup", "main", "cleanup". Static. */
 const char *ll_step_group_name(LlStepGroup group);
 

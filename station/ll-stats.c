@@ -19,8 +19,8 @@ ll_cpk(double mean, double stddev, double low, double high)
 void
 ll_summary_compute(const double *values, gsize n, double low, double high, LlSummary *out)
 {
-  *out = (LlSummary) { 0, NAN, NAN, NAN, NAN, NAN };
-  double sum = 0;
+  *out = (LlSummary) { 0, NAN, NAN, NAN, NAN, NAN, NAN, NAN };
+  double sum = 0, moving_range_sum = 0, last = NAN;
   for (gsize i = 0; i < n; i++) {
     if (isnan(values[i]))
       continue;
@@ -29,6 +29,9 @@ ll_summary_compute(const double *values, gsize n, double low, double high, LlSum
     if (!out->n || values[i] > out->max)
       out->max = values[i];
     sum += values[i];
+    if (out->n)
+      moving_range_sum += fabs(values[i] - last);
+    last = values[i];
     out->n++;
   }
   if (!out->n)
@@ -41,5 +44,7 @@ ll_summary_compute(const double *values, gsize n, double low, double high, LlSum
     if (!isnan(values[i]))
       squares += (values[i] - out->mean) * (values[i] - out->mean);
   out->stddev = sqrt(squares / (out->n - 1));
-  out->cpk = ll_cpk(out->mean, out->stddev, low, high);
+  out->ppk = ll_cpk(out->mean, out->stddev, low, high);
+  out->sigma_within = moving_range_sum / (out->n - 1) / LL_MOVING_RANGE_D2;
+  out->cpk = ll_cpk(out->mean, out->sigma_within, low, high);
 }

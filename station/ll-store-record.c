@@ -292,8 +292,8 @@ insert_run(LlStoreRecorder *rec, const LlEvent *ev, SiteState *s, GError **error
   sqlite3_stmt *stmt = ll_store_stmt(store,
     "INSERT INTO runs (serial, operation, attempt, sequence_version, product, lot, operator,"
     " station_id, line, site, fixture, fixture_insertion, corner, started_utc, software_version,"
-    " source_revision, steps_planned, path_loss_set_id)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)", error);
+    " source_revision, steps_planned, path_loss_set_id, purpose)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)", error);
   if (!stmt)
     return FALSE;
   ll_store_bind_text(stmt, 1, ev->serial);
@@ -318,6 +318,7 @@ insert_run(LlStoreRecorder *rec, const LlEvent *ev, SiteState *s, GError **error
   sqlite3_bind_int(stmt, 17, (int) ev->total);
   if (ev->run && ev->run->path_loss_set_id > 0)
     sqlite3_bind_int64(stmt, 18, ev->run->path_loss_set_id);
+  ll_store_bind_text(stmt, 19, ll_sequence_measures_reference(rec->seq) ? "reference" : "unit");
   if (!ll_store_step_done(store, stmt, "recording the run's start", error))
     return FALSE;
   s->run_id = sqlite3_last_insert_rowid(store->db);

@@ -178,6 +178,19 @@ static const char migration_1[] =
   ");\n"
   "CREATE INDEX golden_checks_serial ON golden_checks(serial, measurement, checked_utc);\n";
 
+/* Version 2: what a run measured, a unit or a reference (golden) module
+ * (ll_sequence_measures_reference()), so yields and statistics can leave
+ * the reference runs out. Runs recorded before are told apart by the
+ * steps they recorded: a calibration step ("cal.*") or a comparison with
+ * the golden's reference values. A reference run that ended before any of
+ * those steps completed stays a unit run (its outcome is then not PASS). */
+static const char migration_2[] =
+  "ALTER TABLE runs ADD COLUMN purpose TEXT NOT NULL DEFAULT 'unit'"
+  " CHECK (purpose = 'unit' OR purpose = 'reference');\n"
+  "UPDATE runs SET purpose = 'reference' WHERE EXISTS (SELECT 1 FROM step_results s"
+  " WHERE s.run_id = runs.id AND (s.action LIKE 'cal.%' OR s.action = 'golden.compare'));\n";
+
 const char *const ll_store_migrations[LL_STORE_SCHEMA_VERSION] = {
   migration_1,
+  migration_2,
 };

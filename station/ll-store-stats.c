@@ -4,7 +4,9 @@
  *
  * A unit is a (serial, operation) pair. Its first selected run decides
  * first-pass yield, its last selected run the yield. Measurement values are
- * the corrected values; Cpk is against the limits as written (not tightened
+ * the corrected values, taken in the order the runs started (the order
+ * Cpk's moving ranges need: ll-stats.h, the lot report's order); Cpk and
+ * Ppk are against the limits as written (not tightened
  * by a guard band), in the value's unit, and only when every value of the
  * group was judged against the same limits. */
 #include "ll-store-private.h"
@@ -13,7 +15,8 @@
 
 #define FILTER \
   " r.outcome IS NOT NULL AND (?1 IS NULL OR r.started_utc >= ?1) AND (?2 IS NULL OR r.started_utc < ?2)" \
-  " AND (?3 IS NULL OR r.lot = ?3) AND (?4 IS NULL OR r.station_id = ?4) AND (?5 IS NULL OR r.operation = ?5)"
+  " AND (?3 IS NULL OR r.lot = ?3) AND (?4 IS NULL OR r.station_id = ?4) AND (?5 IS NULL OR r.operation = ?5)" \
+  " AND (?6 OR r.purpose = 'unit')"
 
 static void
 bin_count_free(gpointer p)
@@ -46,6 +49,7 @@ ll_stats_free(LlStats *s)
 static void
 bind_filter(sqlite3_stmt *stmt, const LlStatsFilter *f)
 {
+  sqlite3_bind_int(stmt, 6, f && f->with_reference);
   if (!f)
     return;
   ll_store_bind_time(stmt, 1, f->from);
@@ -141,15 +145,14 @@ group_free(gpointer p)
   g_free(g);
 }
 
-/* A limit converted into the value's unit; NAN when there is none or it
- * does not convert. */
-static double
-limit_in(double limit, const char *limit_unit, const char *unit)
+double
+ll_store_limit_in(double limit, const char *limit_unit, const char *unit)
 {
   LlUnit from = LL_UNIT_NONE, to = LL_UNIT_NONE;
-  if (isnan(limit) || g_strcmp0(limit_unit ? limit_unit : "", unit) == 0)
+  unit = unit ? unit : "";
+  if (isnan(limit) || !limit_unit || g_str_equal(limit_unit, unit))
     return limit;
-  if ((limit_unit && !ll_unit_from_name(limit_unit, &from)) || (*unit && !ll_unit_from_name(unit, &to)))
+  if (!ll_unit_from_name(limit_unit, &from) || (*unit && !ll_unit_from_name(unit, &to)))
     return NAN;
   double out = NAN;
   ll_unit_convert(limit, from, to, &out, NULL);
@@ -168,7 +171,7 @@ summarize_measurements(LlStore *store, const LlStatsFilter *f, LlStats *s, GErro
   sqlite3_stmt *stmt = ll_store_stmt(store,
     "SELECT m.step_id, m.name, m.lane, m.unit, m.corrected_value, m.limit_low, m.limit_high,"
     " m.limit_unit, m.limit_name FROM measurements m JOIN runs r ON r.id = m.run_id"
-    " WHERE m.value_type = 'number' AND" FILTER " ORDER BY m.id", error);
+    " WHERE m.value_type = 'number' AND" FILTER " ORDER BY r.started_utc, r.id, m.id", error);
   if (!stmt)
     return FALSE;
   bind_filter(stmt, f);
@@ -186,8 +189,8 @@ summarize_measurements(LlStore *store, const LlStatsFilter *f, LlStats *s, GErro
     double low = NAN, high = NAN;
     if (sqlite3_column_type(stmt, 8) != SQLITE_NULL) {
       const char *limit_unit = (const char *) sqlite3_column_text(stmt, 7);
-      low = limit_in(ll_store_column_double(stmt, 5), limit_unit, unit);
-      high = limit_in(ll_store_column_double(stmt, 6), limit_unit, unit);
+      low = ll_store_limit_in(ll_store_column_double(stmt, 5), limit_unit, unit);
+      high = ll_store_limit_in(ll_store_column_double(stmt, 6), limit_unit, unit);
     }
     if (!g) {
       g = g_new0(Group, 1);

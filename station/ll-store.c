@@ -23,8 +23,6 @@
 
 G_DEFINE_QUARK(ll-store-error-quark, ll_store_error)
 
-/* 'LLRS': marks a file as a Lightline results store (PRAGMA application_id). */
-#define LL_STORE_APPLICATION_ID 0x4C4C5253
 
 /* ---- helpers shared by ll-store-*.c ---- */
 

@@ -40,7 +40,9 @@ typedef enum {
 } LlStoreError;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define LL_STORE_SCHEMA_VERSION 1
+#define LL_STORE_SCHEMA_VERSION 2
+/* 'LLRS': marks a file as a Lightline results store (PRAGMA application_id). */
+#define LL_STORE_APPLICATION_ID 0x4C4C5253
 
 typedef struct _LlStore LlStore;
 
@@ -257,6 +259,8 @@ typedef struct {
   const char *lot;           /* NULL: every lot */
   const char *station_id;    /* NULL: every station */
   const char *operation;     /* a sequence id; NULL: every one */
+  gboolean with_reference;   /* also the runs on reference (golden) modules (calibrations,
+                                golden-unit checks); FALSE: units only */
 } LlStatsFilter;
 
 typedef struct {
@@ -292,6 +296,12 @@ typedef struct {
 void ll_stats_free(LlStats *stats);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LlStats, ll_stats_free)
 
+/* A limit stored in @limit_unit, in a value's @unit ("" or NULL: none), as
+ * the statistics and reports compare them: itself when the units are the
+ * same, the limit has no unit or is NAN; NAN when there is no conversion
+ * (ll-units.h). */
+double ll_store_limit_in(double limit, const char *limit_unit, const char *unit);
+
 /* Yield, first-pass yield, bin counts and per-measurement statistics of the
  * finished runs @filter selects (NULL: all), or NULL with @error. */
 LlStats *ll_store_stats(LlStore *store, const LlStatsFilter *filter, GError **error);
@@ -305,5 +315,94 @@ gchar *ll_store_format_time(GDateTime *t);
  * ("2026-03-01", "2026-03-01T08:00", "2026-03-01 08:00:00+01:00"); a time
  * without a zone is UTC. NULL when it is none of these. */
 GDateTime *ll_store_parse_time(const char *text);
+
+/* ---- browsing runs (ll-store-browse.c) ---- */
+
+/* The finished runs a browser shows: @base's (times, lot, station,
+ * sequence, reference runs) and these. */
+typedef struct {
+  LlStatsFilter base;
+  const char *serial;        /* serials beginning with it; NULL or "": every one */
+  gboolean by_outcome;       /* only runs of @outcome */
+  LlOutcome outcome;
+  guint bin_number;          /* only runs of this bin (with @outcome: of this outcome's); 0: any */
+} LlRunFilter;
+
+/* The runs @filter selects (NULL: every finished unit run), newest first,
+ * at most @limit (0: all) from the @offset-th on; how many it selects in
+ * all into *@total (may be NULL). LlRunRecord* (free with
+ * g_ptr_array_unref()), or NULL with @error. */
+GPtrArray *ll_store_find_runs(LlStore *store, const LlRunFilter *filter, guint limit, guint offset,
+                              guint *total, GError **error);
+
+/* A measurement as stored (docs/results-store.md, `measurements`). */
+typedef struct {
+  gchar *step_id, *name;
+  guint lane;                /* 0: module-wide */
+  gchar *value_type;         /* "number", "boolean", "string", "none" */
+  double raw_value, value;   /* as read, and corrected (the value judged); NAN: none */
+  gchar *text_value, *unit;  /* may be NULL */
+  gchar *limit_name, *limit_kind, *limit_unit, *limit_text; /* NULL: no limit judged it */
+  double low, high;          /* as written; NAN: open side */
+  gboolean low_exclusive, high_exclusive;
+  double nominal, guard_band;
+  double margin, margin_pct; /* NAN: none */
+  gchar *verdict;            /* "pass", "fail", "error", "info" */
+} LlMeasurementRecord;
+
+void ll_measurement_record_free(LlMeasurementRecord *m);
+
+/* Every measurement of run @run_id, in the order measured:
+ * LlMeasurementRecord* (empty for no run), or NULL with @error. */
+GPtrArray *ll_store_run_measurements(LlStore *store, gint64 run_id, GError **error);
+
+/* One numeric measurement (step, name, lane, unit) of the runs a filter
+ * selects: its values and their summary against its limits, the numbers
+ * ll_store_stats() gives for the same runs. */
+typedef struct {
+  LlMeasurementStats stats;
+  GArray *values;            /* of double, the corrected values in run order; NULL in a list */
+} LlMeasurementValues;
+
+void ll_measurement_values_free(LlMeasurementValues *v);
+
+/* The numeric measurements of the newest @recent runs @filter selects (0:
+ * of every run), in the order first measured: LlMeasurementValues* with
+ * step, name, lane and unit only, or NULL with @error. */
+GPtrArray *ll_store_measurement_names(LlStore *store, const LlRunFilter *filter, guint recent,
+                                      GError **error);
+/* The values of measurement @step_id / @name / @lane in @unit ("" or NULL:
+ * none) of the runs @filter selects, with their summary, or NULL with
+ * @error. */
+LlMeasurementValues *ll_store_measurement_values(LlStore *store, const LlRunFilter *filter,
+                                                 const char *step_id, const char *name, guint lane,
+                                                 const char *unit, GError **error);
+
+typedef enum {
+  LL_YIELD_ALL,              /* one group, named "" */
+  LL_YIELD_BY_SITE,          /* "STATION site N" */
+  LL_YIELD_BY_DAY,           /* the UTC day a run started, "2026-03-01" */
+} LlYieldBy;
+
+/* Units and yields of a group of runs. A unit is a (serial, operation)
+ * pair; within the group its last run decides the yield, its first the
+ * first-pass yield. */
+typedef struct {
+  gchar *name;
+  guint runs, units, units_passed, units_first_pass;
+  double yield, first_pass_yield;
+} LlYieldGroup;
+
+void ll_yield_group_free(LlYieldGroup *group);
+
+/* The runs @filter selects, grouped @by, in the groups' order:
+ * LlYieldGroup* (none when nothing is selected), or NULL with @error. */
+GPtrArray *ll_store_yield_by(LlStore *store, const LlRunFilter *filter, LlYieldBy by, GError **error);
+
+void ll_bin_count_free(LlBinCount *bin);
+
+/* The runs @filter selects by outcome and bin, most runs first (a
+ * Pareto): LlBinCount*, or NULL with @error. */
+GPtrArray *ll_store_bin_pareto(LlStore *store, const LlRunFilter *filter, GError **error);
 
 G_END_DECLS

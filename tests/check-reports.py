@@ -268,17 +268,29 @@ SELECTION = {"--lot": "lot = ?", "--sequence": "operation = ?", "--sn": "serial 
 
 
 def selection(args):
-    """The selection options given (--lot, --from...) as {option: value}. Times
-    are given here as the store writes them (2026-03-01T08:15:02.123456Z)."""
-    return {k: args[args.index(k) + 1] for k in SELECTION if k in args}
+    """The selection options given (--lot, --from...) as {option: value}, and
+    --with-reference as {"--with-reference": True}. Times are given here as
+    the store writes them (2026-03-01T08:15:02.123456Z)."""
+    sel = {k: args[args.index(k) + 1] for k in SELECTION if k in args}
+    if "--with-reference" in args:
+        sel["--with-reference"] = True
+    return sel
 
 
-def where(sel, alias):
-    """The finished runs @sel selects, as SQL on runs aliased @alias."""
+def where(sel, alias, named_units=False):
+    """The finished runs @sel selects, as SQL on runs aliased @alias. Runs on
+    golden modules only with --with-reference or --sequence (or, when
+    @named_units, --sn or --run: an export of a named unit or run)."""
     sql = f" {alias}.outcome IS NOT NULL"
+    args = []
     for k, v in sel.items():
-        sql += f" AND {alias}.{SELECTION[k]}"
-    return sql, [int(v) if k == "--run" else v for k, v in sel.items()]
+        if k in SELECTION:
+            sql += f" AND {alias}.{SELECTION[k]}"
+            args.append(int(v) if k == "--run" else v)
+    named = ("--with-reference", "--sequence") + (("--sn", "--run") if named_units else ())
+    if not any(k in sel for k in named):
+        sql += f" AND {alias}.purpose = 'unit'"
+    return sql, args
 
 
 def selected_runs(db, sel):
@@ -408,7 +420,9 @@ def check_lot(db, path, stats_json, sel):
         if check(ref is not None, f"{where}: not in lightline stats"):
             check(ref["n"] == n and close(ref["mean"], r[5]) and close(ref["stddev"], r[6], 1e-7),
                   f"{where}: differs from lightline stats")
-            check(close(ref["cpk"], r[13], 1e-6, 1e-9), f"{where}: Ppk {r[13]} != the store's Cpk {ref['cpk']}")
+            check(close(ref["ppk"], r[13], 1e-6, 1e-9), f"{where}: Ppk {r[13]} != lightline stats' {ref['ppk']}")
+            check(close(ref["cpk"], r[12], 1e-6, 1e-9), f"{where}: Cpk {r[12]} != lightline stats' {ref['cpk']}")
+            check(close(ref["sigma_within"], r[11], 1e-7), f"{where}: sigma within differs from lightline stats")
 
     # histograms of the key parameters measured
     h = wb["Histograms"]
@@ -475,7 +489,7 @@ EXPORT_COLUMNS = [
 
 def check_export(db, path, fmt, sel):
     names = [c for c, _ in EXPORT_COLUMNS]
-    cond, args = where(sel, "r")
+    cond, args = where(sel, "r", named_units=True)
     sql = "SELECT " + ", ".join(e for _, e in EXPORT_COLUMNS) + " FROM runs r JOIN measurements m" \
           " ON m.run_id = r.id WHERE" + cond
     want = db.execute(sql + " ORDER BY r.started_utc, r.id, m.id", args).fetchall()

@@ -244,6 +244,25 @@ test_lot(void)
   g_assert_cmpint(checker(check), ==, 0);
 }
 
+/* The golden module's calibration runs the demo made are left out of a
+ * lot report unless asked for (the checker selects them the same way). */
+static void
+test_lot_with_reference(void)
+{
+  g_assert_cmpint(query_int("SELECT count(*) FROM runs WHERE purpose = 'reference' AND outcome IS NOT NULL"), >, 0);
+  g_autofree gchar *out = path("lot-ref.xlsx");
+  const char *args[] = { "report", "lot", "--db", db, "--with-reference", "-o", out, NULL };
+  lightline_ok(args);
+  g_autofree gchar *stats = path("stats-ref.json");
+  g_auto(LlTestRun) s = { 0 };
+  const char *stats_args[] = { "stats", "--db", db, "--with-reference", "--json", NULL };
+  ll_test_run(&s, stats_args);
+  g_assert_cmpint(s.status, ==, 0);
+  g_assert_true(g_file_set_contents(stats, s.out, -1, NULL));
+  const char *check[] = { "lot", db, out, stats, "--with-reference", NULL };
+  g_assert_cmpint(checker(check), ==, 0);
+}
+
 static void
 test_lot_selected(void)
 {
@@ -303,6 +322,49 @@ test_lot_again(void)
   g_assert_true(g_file_get_contents(b, &tb, &lb, NULL));
   g_assert_cmpuint(la, >, 1000);
   g_assert_cmpmem(ta, la, tb, lb);
+}
+
+/* A store of schema 1 (before runs.purpose) is reported read-only as it
+ * is, with the golden modules' runs told apart by their steps: the lot
+ * report is the same, byte for byte, as the one of the same runs at the
+ * current schema, and the old store is left at schema 1. */
+static void
+test_lot_schema_1(void)
+{
+  /* the same file name in two folders, named relative to each: the report
+   * names its store */
+  g_autofree gchar *a_dir = path("current"), *b_dir = path("schema-1");
+  g_assert_cmpint(g_mkdir(a_dir, 0755), ==, 0);
+  g_assert_cmpint(g_mkdir(b_dir, 0755), ==, 0);
+  g_autofree gchar *a_db = g_build_filename(a_dir, "station.db", NULL);
+  g_autofree gchar *b_db = g_build_filename(b_dir, "station.db", NULL);
+  g_autofree gchar *copy_a = g_strdup_printf("VACUUM INTO '%s'", a_db);
+  g_autofree gchar *copy_b = g_strdup_printf("VACUUM INTO '%s'", b_db);
+  exec_sql(db, copy_a);
+  exec_sql(db, copy_b);
+  exec_sql(b_db, "ALTER TABLE runs DROP COLUMN purpose; PRAGMA user_version = 1");
+  g_setenv("SOURCE_DATE_EPOCH", "1800000000", TRUE);
+  const char *args[] = { "report", "lot", "--db", "station.db", "-o", "lot.xlsx", NULL };
+  g_auto(LlTestRun) ra = { 0 }, rb = { 0 };
+  ll_test_run_in(&ra, a_dir, args);
+  ll_test_run_in(&rb, b_dir, args);
+  g_unsetenv("SOURCE_DATE_EPOCH");
+  g_assert_cmpint(ra.status, ==, 0);
+  g_assert_cmpint(rb.status, ==, 0);
+  g_autofree gchar *a = g_build_filename(a_dir, "lot.xlsx", NULL), *b = g_build_filename(b_dir, "lot.xlsx", NULL);
+  g_autofree gchar *ta = NULL, *tb = NULL;
+  gsize la = 0, lb = 0;
+  g_assert_true(g_file_get_contents(a, &ta, &la, NULL));
+  g_assert_true(g_file_get_contents(b, &tb, &lb, NULL));
+  g_assert_cmpmem(ta, la, tb, lb);
+  sqlite3 *s = NULL;
+  g_assert_cmpint(sqlite3_open_v2(b_db, &s, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_stmt *stmt = NULL;
+  g_assert_cmpint(sqlite3_prepare_v2(s, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
+  g_assert_cmpint(sqlite3_column_int(stmt, 0), ==, 1);
+  sqlite3_finalize(stmt);
+  sqlite3_close(s);
 }
 
 /* Text from people and modules is text: the formula-like operator name,
@@ -438,27 +500,29 @@ test_capability(void)
   ll_capability_acc_add(&acc, NAN);
   LlSummary ref;
   ll_summary_compute(values, G_N_ELEMENTS(values), 1310.8, 1311.2, &ref);
-  LlCapability c;
+  LlSummary c;
   ll_capability_compute(&acc, 1310.8, 1311.2, &c);
-  g_assert_cmpuint(c.summary.n, ==, ref.n);
-  g_assert_cmpfloat_with_epsilon(c.summary.mean, ref.mean, 1e-10);
-  g_assert_cmpfloat_with_epsilon(c.summary.stddev, ref.stddev, 1e-12);
-  g_assert_cmpfloat(c.summary.min, ==, ref.min);
-  g_assert_cmpfloat(c.summary.max, ==, ref.max);
-  g_assert_cmpfloat_with_epsilon(c.ppk, ref.cpk, 1e-9);
+  g_assert_cmpuint(c.n, ==, ref.n);
+  g_assert_cmpfloat_with_epsilon(c.mean, ref.mean, 1e-10);
+  g_assert_cmpfloat_with_epsilon(c.stddev, ref.stddev, 1e-12);
+  g_assert_cmpfloat(c.min, ==, ref.min);
+  g_assert_cmpfloat(c.max, ==, ref.max);
+  g_assert_cmpfloat_with_epsilon(c.ppk, ref.ppk, 1e-9);
+  g_assert_cmpfloat_with_epsilon(c.cpk, ref.cpk, 1e-9);
+  g_assert_cmpfloat_with_epsilon(ref.sigma_within, ranges / (G_N_ELEMENTS(values) - 1) / 1.128, 1e-12);
   double within = ranges / (G_N_ELEMENTS(values) - 1) / 1.128;
   g_assert_cmpfloat_with_epsilon(c.sigma_within, within, 1e-12);
   g_assert_cmpfloat_with_epsilon(c.cpk, ll_cpk(ref.mean, within, 1310.8, 1311.2), 1e-9);
   /* the shift between the halves widens the overall spread, not the within */
   g_assert_cmpfloat(c.cpk, >, c.ppk);
 
-  LlCapability one;
+  LlSummary one;
   LlCapabilityAcc single;
   ll_capability_acc_init(&single);
   ll_capability_acc_add(&single, 2.0);
   ll_capability_compute(&single, 0, 5, &one);
-  g_assert_cmpuint(one.summary.n, ==, 1);
-  g_assert_true(isnan(one.cpk) && isnan(one.ppk) && isnan(one.summary.stddev));
+  g_assert_cmpuint(one.n, ==, 1);
+  g_assert_true(isnan(one.cpk) && isnan(one.ppk) && isnan(one.stddev));
 
   LlHistogram h;
   ll_histogram_init(&h, 0, 10, ll_histogram_bins_for(100, 0, 10));
@@ -513,8 +577,10 @@ main(int argc, char **argv)
   g_test_add_func("/reports/unit/by-serial", test_unit_by_serial);
   g_test_add_func("/reports/unit/errors", test_unit_errors);
   g_test_add_func("/reports/lot/all", test_lot);
+  g_test_add_func("/reports/lot/with-reference", test_lot_with_reference);
   g_test_add_func("/reports/lot/selected", test_lot_selected);
   g_test_add_func("/reports/lot/again", test_lot_again);
+  g_test_add_func("/reports/lot/schema-1", test_lot_schema_1);
   g_test_add_func("/reports/literal-text", test_literal_text);
   g_test_add_func("/reports/odd-text", test_odd_text);
   g_test_add_func("/reports/export", test_export);

@@ -7,6 +7,7 @@
  * limit, path-loss calibrations, golden-unit checks, and the statistics
  * against numbers computed here. */
 #include "ll-station-demo.h"
+#include "ll-store-private.h"
 #include "ll-test-db.h"
 #include "ll-test-session.h"
 #include "ll-version.h"
@@ -636,7 +637,16 @@ test_summary(void)
   g_assert_cmpfloat_with_epsilon(s.stddev, sqrt(5.0 / 3.0), 1e-12);
   g_assert_cmpfloat(s.min, ==, 1);
   g_assert_cmpfloat(s.max, ==, 4);
-  g_assert_cmpfloat_with_epsilon(s.cpk, 2.5 / (3 * sqrt(5.0 / 3.0)), 1e-12);
+  g_assert_cmpfloat_with_epsilon(s.ppk, 2.5 / (3 * sqrt(5.0 / 3.0)), 1e-12);
+  /* moving ranges 1, 1, 1 (the NaN left out): sigma within 1 / 1.128 */
+  g_assert_cmpfloat_with_epsilon(s.sigma_within, 1 / 1.128, 1e-12);
+  g_assert_cmpfloat_with_epsilon(s.cpk, 2.5 * 1.128 / 3, 1e-12);
+  /* run order matters to Cpk, not to Ppk */
+  const double u[] = { 1, 3, 2, 4 };
+  LlSummary t;
+  ll_summary_compute(u, G_N_ELEMENTS(u), 0, 10, &t);
+  g_assert_cmpfloat_with_epsilon(t.ppk, s.ppk, 1e-12);
+  g_assert_cmpfloat_with_epsilon(t.sigma_within, 5.0 / 3 / 1.128, 1e-12);
   /* one-sided, no limit, no spread, one value */
   g_assert_cmpfloat_with_epsilon(ll_cpk(2.5, 1, NAN, 4), 0.5, 1e-12);
   g_assert_cmpfloat_with_epsilon(ll_cpk(2.5, 1, 1, NAN), 0.5, 1e-12);
@@ -645,7 +655,7 @@ test_summary(void)
   g_assert_true(isnan(ll_cpk(2.5, 0, 0, 10)));
   ll_summary_compute(v, 1, 0, 10, &s);
   g_assert_cmpuint(s.n, ==, 1);
-  g_assert_true(isnan(s.stddev) && isnan(s.cpk));
+  g_assert_true(isnan(s.stddev) && isnan(s.cpk) && isnan(s.ppk) && isnan(s.sigma_within));
   /* precision with a large common offset */
   const double w[] = { 1e9 + 1, 1e9 + 2, 1e9 + 3 };
   ll_summary_compute(w, 3, NAN, NAN, &s);
@@ -681,6 +691,52 @@ add_value(sqlite3 *db, gint64 run, const char *name, guint lane, double value, c
     " FROM step_results WHERE run_id = %" G_GINT64_FORMAT,
     run, name, lane, value - 100, value, limits, run);
   ll_test_db_exec(db, sql);
+}
+
+/* A store of schema 1 opens at the current schema: migration 2 tells the
+ * golden modules' runs (a calibration step or a comparison with the
+ * reference recorded) from the units', and the statistics leave them out
+ * unless asked for. */
+static void
+test_migration(void)
+{
+  g_autofree gchar *dir = tmp_dir();
+  g_autofree gchar *path = g_build_filename(dir, "v1.db", NULL);
+  sqlite3 *db = ll_test_db_open(path, TRUE);
+  ll_test_db_exec(db, ll_store_migrations[0]);
+  g_autofree gchar *mark = g_strdup_printf("PRAGMA user_version = 1; PRAGMA application_id = %d",
+                                           LL_STORE_APPLICATION_ID);
+  ll_test_db_exec(db, mark);
+  gint64 unit = add_run(db, "A", "PASS", 1, "2026-03-01T08:00:00.000000Z", "L1", "ST-1");
+  gint64 cal = add_run(db, "GOLD1", "PASS", 1, "2026-03-01T07:00:00.000000Z", "L1", "ST-1");
+  gint64 check = add_run(db, "GOLD1", "FAIL", 30, "2026-03-01T07:30:00.000000Z", "L1", "ST-1");
+  g_autofree gchar *steps = g_strdup_printf(
+    "UPDATE step_results SET action = 'cal.path-loss-tx' WHERE run_id = %" G_GINT64_FORMAT ";"
+    "UPDATE step_results SET action = 'golden.compare' WHERE run_id = %" G_GINT64_FORMAT, cal, check);
+  ll_test_db_exec(db, steps);
+  sqlite3_close(db);
+
+  g_autoptr(GError) err = NULL;
+  g_autoptr(LlStore) store = ll_store_open(path, LL_STORE_OPEN_EXISTING, &err);
+  g_assert_no_error(err);
+  db = ll_test_db_open(path, FALSE);
+  g_assert_cmpint(ll_test_db_int(db, "PRAGMA user_version", NULL), ==, LL_STORE_SCHEMA_VERSION);
+  g_autofree gchar *q = g_strdup_printf("SELECT group_concat(id || ':' || purpose, ' ') FROM"
+                                        " (SELECT id, purpose FROM runs ORDER BY id)");
+  g_autofree gchar *purposes = ll_test_db_text(db, q, NULL);
+  g_autofree gchar *want = g_strdup_printf("%" G_GINT64_FORMAT ":unit %" G_GINT64_FORMAT ":reference %"
+                                           G_GINT64_FORMAT ":reference", unit, cal, check);
+  g_assert_cmpstr(purposes, ==, want);
+  sqlite3_close(db);
+  LlStatsFilter units = { 0 }, all = { .with_reference = TRUE };
+  g_autoptr(LlStats) su = ll_store_stats(store, &units, &err);
+  g_assert_no_error(err);
+  g_assert_cmpuint(su->runs, ==, 1);
+  g_assert_cmpfloat(su->yield, ==, 1);
+  g_autoptr(LlStats) sa = ll_store_stats(store, &all, &err);
+  g_assert_no_error(err);
+  g_assert_cmpuint(sa->runs, ==, 3);
+  g_assert_cmpuint(sa->units, ==, 2);
 }
 
 static void
@@ -741,7 +797,11 @@ test_stats(void)
   g_assert_cmpfloat(m->summary.mean, ==, 2.5); /* the corrected values, not the raw */
   g_assert_cmpfloat(m->low, ==, 0);
   g_assert_cmpfloat(m->high, ==, 10);
-  g_assert_cmpfloat_with_epsilon(m->summary.cpk, 2.5 / (3 * sqrt(5.0 / 3.0)), 1e-12);
+  g_assert_cmpfloat_with_epsilon(m->summary.ppk, 2.5 / (3 * sqrt(5.0 / 3.0)), 1e-12);
+  /* in the order the runs started (A1 1, B 3, A2 2, C 4), not the order
+   * the values were stored: moving ranges 2, 1, 2 */
+  g_assert_cmpfloat_with_epsilon(m->summary.sigma_within, 5.0 / 3 / 1.128, 1e-12);
+  g_assert_cmpfloat_with_epsilon(m->summary.cpk, 2.5 * 1.128 / 5, 1e-12);
   const LlMeasurementStats *lane2 = s->measurements->pdata[1];
   g_assert_cmpuint(lane2->lane, ==, 2);
   g_assert_true(isnan(lane2->low) && isnan(lane2->high) && isnan(lane2->summary.cpk));
@@ -801,6 +861,7 @@ main(int argc, char **argv)
   g_test_add_func("/store/golden", test_golden);
   g_test_add_func("/store/summary", test_summary);
   g_test_add_func("/store/stats", test_stats);
+  g_test_add_func("/store/migration", test_migration);
   g_test_add_func("/store/times", test_times);
   return g_test_run();
 }
