@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test test-sanitize bench clean
+.PHONY: all deps build run demo test test-sanitize bench clean
 
 all: build
 
@@ -16,8 +16,22 @@ build: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# The main job: a simulated shift on the simulated bench.
+# The main job: the station application on the simulated bench. With a
+# display it opens its window (two sites, virtual time; scan or type a
+# serial number and press Enter). Without one it runs on an X server of its
+# own (Xvfb) and tests a shift of 200 units on two sites through the
+# operator screen as a barcode scanner would, prints every verdict and the
+# shift's yield and bins, and exits.
 run: build
+	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  $(BUILD)/bin/lightline-station --sites 2; \
+	else \
+	  GDK_DEBUG=gl-disable GSK_RENDERER=cairo GTK_A11Y=none \
+	    tests/support/run-with-xvfb $(BUILD)/bin/lightline-station --shift 200 --sites 2; \
+	fi
+
+# The same shift from the command line, without the application.
+demo: build
 	$(BUILD)/bin/lightline demo --units 200 --sites 2
 
 test: build
