@@ -1,13 +1,19 @@
 /* ll-clock.c: the real-time clock and the virtual clock (see ll-clock.h).
  *
- * Virtual clock: `participants` is the set of threads taking part; `sleeps`
- * holds one entry (thread, wake time) per thread in sleep_until(), taking
- * part or not. While every participant has an entry and there is at least
- * one entry, time jumps to the earliest wake time and the entries due are
- * removed at once, so a participant woken counts as working from that
- * moment, before it has even been scheduled (a thread that does not take
- * part, woken, does not stop time from going on to the next wake).
- * Participants that are working keep time still.
+ * Virtual clock: `participants` is the set of threads taking part;
+ * `waiting` holds one entry (thread, wake time, rank, arrival) per thread in
+ * sleep_until() or ll_clock_virtual_settle(), taking part or not (a settle
+ * is an entry due now). schedule() runs whenever a participant stops
+ * working (it sleeps, settles, leaves or ends): while a participant works
+ * (has no entry), nothing happens. Once none works, the one entry of a
+ * participant that is due (wake time <= now) coming first by (rank,
+ * arrival) is released alone, and that participant works from that moment,
+ * before it has even been scheduled; when no participant's entry is due,
+ * time jumps to the earliest wake time, the entries of threads that do not
+ * take part that are due are released at once (they do not hold time
+ * still), and the participants due are then released one by one. So the
+ * participants that act at one instant act one after the other, in rank
+ * order, whatever the order their threads reach the clock in.
  *
  * `managed` holds the threads that joined or left by themselves, which
  * ll_clock_virtual_join_thread() leaves alone. A thread that joins, leaves or
@@ -38,19 +44,25 @@ ll_clock_system(void)
   return &clock;
 }
 
+/* A thread in sleep_until() or settle(), on that thread's stack. */
 typedef struct {
   GThread *thread;
-  gint64 when;
-} Sleep;
+  gint64 when;      /* wake time; a settle: the instant it settles at */
+  guint rank;
+  guint64 arrival;  /* among equal ranks, the first to come goes first */
+  gboolean released;
+} Waiting;
 
 typedef struct {
   LlClock base;
   GMutex lock;
   GCond cond;
   gint64 now;
+  guint64 arrivals;
   GHashTable *participants; /* GThread* set */
   GHashTable *managed;      /* GThread* set: joined or left by themselves */
-  GArray *sleeps;           /* Sleep, unordered */
+  GHashTable *ranks;        /* GThread* -> rank */
+  GPtrArray *waiting;       /* Waiting*, not released, unordered */
 } VirtualClock;
 
 /* Every virtual clock alive, for the thread-end cleanup. Lock order:
@@ -58,7 +70,7 @@ typedef struct {
 static GMutex live_lock;
 static GHashTable *live;
 
-static void maybe_advance(VirtualClock *v);
+static void schedule(VirtualClock *v);
 
 /* A thread that used clocks ends: it takes part in none of them any more. */
 static void
@@ -73,8 +85,9 @@ thread_ended(gpointer thread)
       VirtualClock *c = v;
       g_mutex_lock(&c->lock);
       g_hash_table_remove(c->managed, thread);
+      g_hash_table_remove(c->ranks, thread);
       if (g_hash_table_remove(c->participants, thread))
-        maybe_advance(c);
+        schedule(c);
       g_mutex_unlock(&c->lock);
     }
   }
@@ -105,39 +118,80 @@ virtual_now(LlClock *clock)
 
 /* With the lock held. */
 static gboolean
-is_sleeping(VirtualClock *v, GThread *thread)
+is_waiting(VirtualClock *v, GThread *thread)
 {
-  for (guint i = 0; i < v->sleeps->len; i++)
-    if (g_array_index(v->sleeps, Sleep, i).thread == thread)
+  for (guint i = 0; i < v->waiting->len; i++)
+    if (((Waiting *) v->waiting->pdata[i])->thread == thread)
       return TRUE;
   return FALSE;
 }
 
-/* With the lock held: while every participant sleeps, advance to the
- * earliest wake and wake the sleepers due. Waking only threads that do not
- * take part changes nothing for the participants, so time goes on to the
- * next wake (those threads do not hold it still). */
+/* With the lock held: whether @a goes before @b at one instant. */
+static gboolean
+goes_first(const Waiting *a, const Waiting *b)
+{
+  return a->rank != b->rank ? a->rank < b->rank : a->arrival < b->arrival;
+}
+
+/* With the lock held: the entry at @i leaves the clock, its thread runs. */
 static void
-maybe_advance(VirtualClock *v)
+release(VirtualClock *v, guint i)
+{
+  Waiting *w = g_ptr_array_steal_index_fast(v->waiting, i);
+  w->released = TRUE;
+}
+
+/* With the lock held (see the top of the file): once no participant
+ * works, lets the first participant due run, or moves time on. */
+static void
+schedule(VirtualClock *v)
 {
   for (;;) {
-    if (v->sleeps->len == 0)
-      return;
     GHashTableIter it;
     gpointer thread;
     g_hash_table_iter_init(&it, v->participants);
     while (g_hash_table_iter_next(&it, &thread, NULL))
-      if (!is_sleeping(v, thread))
+      if (!is_waiting(v, thread))
         return;
     gint64 earliest = G_MAXINT64;
-    for (guint i = 0; i < v->sleeps->len; i++)
-      earliest = MIN(earliest, g_array_index(v->sleeps, Sleep, i).when);
+    guint first = G_MAXUINT;
+    for (guint i = 0; i < v->waiting->len; i++) {
+      const Waiting *w = v->waiting->pdata[i];
+      earliest = MIN(earliest, w->when);
+      if (w->when <= v->now && g_hash_table_contains(v->participants, w->thread) &&
+          (first == G_MAXUINT || goes_first(w, v->waiting->pdata[first])))
+        first = i;
+    }
+    if (first != G_MAXUINT) {
+      release(v, first);
+      g_cond_broadcast(&v->cond);
+      return;
+    }
+    if (!v->waiting->len)
+      return;
     v->now = MAX(v->now, earliest);
-    for (guint i = v->sleeps->len; i-- > 0;)
-      if (g_array_index(v->sleeps, Sleep, i).when <= v->now)
-        g_array_remove_index_fast(v->sleeps, i);
+    for (guint i = v->waiting->len; i-- > 0;) {
+      const Waiting *w = v->waiting->pdata[i];
+      if (w->when <= v->now && !g_hash_table_contains(v->participants, w->thread))
+        release(v, i);
+    }
     g_cond_broadcast(&v->cond);
   }
+}
+
+/* With the lock held: waits in the clock until released. */
+static void
+wait_turn(VirtualClock *v, gint64 when_us)
+{
+  GThread *self = g_thread_self();
+  gpointer rank = NULL;
+  Waiting w = { self, when_us, G_MAXUINT, v->arrivals++, FALSE };
+  if (g_hash_table_lookup_extended(v->ranks, self, NULL, &rank))
+    w.rank = GPOINTER_TO_UINT(rank);
+  g_ptr_array_add(v->waiting, &w);
+  schedule(v);
+  while (!w.released)
+    g_cond_wait(&v->cond, &v->lock);
 }
 
 static void
@@ -145,14 +199,32 @@ virtual_sleep_until(LlClock *clock, gint64 when_us)
 {
   VirtualClock *v = (VirtualClock *) clock;
   g_mutex_lock(&v->lock);
-  if (when_us > v->now) {
-    Sleep s = { g_thread_self(), when_us };
-    g_array_append_val(v->sleeps, s);
-    maybe_advance(v);
-    /* maybe_advance() removes the entry when it brings time to when_us */
-    while (v->now < when_us)
-      g_cond_wait(&v->cond, &v->lock);
-  }
+  if (when_us > v->now)
+    wait_turn(v, when_us);
+  g_mutex_unlock(&v->lock);
+}
+
+void
+ll_clock_virtual_settle(LlClock *clock)
+{
+  if (!clock || !clock->is_virtual)
+    return;
+  VirtualClock *v = (VirtualClock *) clock;
+  g_mutex_lock(&v->lock);
+  if (g_hash_table_contains(v->participants, g_thread_self()))
+    wait_turn(v, v->now);
+  g_mutex_unlock(&v->lock);
+}
+
+void
+ll_clock_virtual_set_rank(LlClock *clock, guint rank)
+{
+  if (!clock || !clock->is_virtual)
+    return;
+  VirtualClock *v = (VirtualClock *) clock;
+  GThread *self = self_tracked();
+  g_mutex_lock(&v->lock);
+  g_hash_table_insert(v->ranks, self, GUINT_TO_POINTER(rank));
   g_mutex_unlock(&v->lock);
 }
 
@@ -166,10 +238,11 @@ ll_clock_virtual_new(gint64 start_us)
   v->now = start_us;
   v->participants = g_hash_table_new(g_direct_hash, g_direct_equal);
   v->managed = g_hash_table_new(g_direct_hash, g_direct_equal);
+  v->ranks = g_hash_table_new(g_direct_hash, g_direct_equal);
   GThread *self = self_tracked();
   g_hash_table_add(v->participants, self);
   g_hash_table_add(v->managed, self);
-  v->sleeps = g_array_new(FALSE, FALSE, sizeof(Sleep));
+  v->waiting = g_ptr_array_new();
   g_mutex_lock(&live_lock);
   if (!live)
     live = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -190,7 +263,8 @@ ll_clock_virtual_free(LlClock *clock)
   g_mutex_unlock(&live_lock);
   g_hash_table_unref(v->participants);
   g_hash_table_unref(v->managed);
-  g_array_unref(v->sleeps);
+  g_hash_table_unref(v->ranks);
+  g_ptr_array_unref(v->waiting);
   g_mutex_clear(&v->lock);
   g_cond_clear(&v->cond);
   g_free(v);
@@ -276,7 +350,7 @@ ll_clock_virtual_leave(LlClock *clock)
   g_hash_table_add(v->managed, self);
   gboolean took_part = g_hash_table_remove(v->participants, self);
   if (took_part)
-    maybe_advance(v);
+    schedule(v);
   g_mutex_unlock(&v->lock);
   return took_part;
 }

@@ -5,7 +5,12 @@
  *
  * The virtual clock is a conservative discrete-event clock: time stands still
  * while any participating thread is working and jumps to the earliest wake-up
- * once every participant sleeps. Participation is per thread: the clock keeps
+ * once every participant sleeps. The participants that act at one instant
+ * (woken at it, or settling at it: ll_clock_virtual_settle()) act one after
+ * the other, in the order of their ranks (ll_clock_virtual_set_rank()), never
+ * at the same time, so what they do to things they share (an instrument, a
+ * lease) happens in the same order in every run, however the threads are
+ * scheduled. Participation is per thread: the clock keeps
  * the set of threads taking part (the creating thread is one of them). A
  * thread that does not take part neither holds time still nor moves it: its
  * sleeps end when the participants' sleeping brings time to its wake-up (at
@@ -50,6 +55,25 @@ void ll_clock_virtual_join(LlClock *clock);
 gboolean ll_clock_virtual_leave(LlClock *clock);
 /* TRUE when the calling thread takes part in @clock (a virtual clock). */
 gboolean ll_clock_virtual_takes_part(LlClock *clock);
+
+/* Sets the calling thread's rank in @clock: among the participants that
+ * act at one instant, the one of the lowest rank acts first and alone, then
+ * the next, until each sleeps past the instant, settles again or leaves;
+ * threads without a rank come after all ranked ones, in the order they
+ * reached the clock (which is the threads' scheduling: give a rank to every
+ * thread whose order matters). A site's thread takes its site number.
+ * Nothing for a real-time clock or NULL. */
+void ll_clock_virtual_set_rank(LlClock *clock, guint rank);
+/* For a participant: returns once every participant that acts at the
+ * current instant and comes before the caller (by rank) has acted, and no
+ * other participant is working: from then until the caller sleeps, settles
+ * again or leaves, it acts alone at this instant. Time does not move
+ * meanwhile. Call it before a decision that others acting at the same
+ * instant could race for (ll_station_lease() does), and after being handed
+ * something by another participant (ll_clock_virtual_hand_over()) that now
+ * works at the same instant. Nothing for a thread that does not take part,
+ * a real-time clock or NULL. */
+void ll_clock_virtual_settle(LlClock *clock);
 
 /* Starts a thread (g_thread_new()) that takes part in @clock from its first
  * instruction, so time cannot run ahead of it, whatever it does first (a

@@ -751,6 +751,8 @@ ll_engine_run(LlEngine *e, guint site, const char *serial, GCancellable *cancel)
   run->steps = g_ptr_array_new_with_free_func(step_result_free);
   run->worst_margin_pct = NAN;
   LlClock *clock = ll_station_get_clock(e->station);
+  /* sites acting at one virtual instant act in site order (ll-clock.h) */
+  ll_clock_virtual_set_rank(clock, site);
   run->started_us = ll_clock_now(clock);
   run->started_utc = g_date_time_new_now_utc();
 

@@ -216,6 +216,11 @@ parts_of(const LlInstrument *inst, guint64 parts)
 typedef struct {
   const LlLease *leases;
   guint n;
+  GThread *thread;
+  gboolean took_part;     /* left virtual time to wait: handed back when granted */
+  gboolean granted;
+  LlInstrument **to_open; /* the instruments this call opens (n + 1 slots) */
+  guint n_open;
 } Request;
 
 /* Whether two lease calls want a part in common. */
@@ -281,49 +286,85 @@ parts_give_back(LlInstrument *inst, guint64 parts, gint64 now)
   }
 }
 
+/* With the lock held: grants @req its parts at @now; the instruments not
+ * open are marked for @req's caller to open (the others that lease them
+ * wait for opening to end). */
+static void
+request_take(Request *req, gint64 now)
+{
+  for (guint i = 0; i < req->n; i++) {
+    LlInstrument *inst = req->leases[i].instrument;
+    parts_take(inst, parts_of(inst, req->leases[i].parts), now);
+    if (!inst->handle && !inst->opening) {
+      inst->opening = TRUE;
+      req->to_open[req->n_open++] = inst;
+    }
+  }
+  req->granted = TRUE;
+}
+
+/* With the lock held, after parts were given back or opened: grants the
+ * waiting calls that can go now, oldest first, at this instant. A caller
+ * that left virtual time to wait takes part again before it is woken
+ * (ll_clock_virtual_hand_over()), so time cannot run ahead of it between
+ * the grant and its going on: it starts its step at the instant the parts
+ * came free, whatever the threads' scheduling. */
+static void
+grant_waiting(LlStation *s)
+{
+  LlClock *clock = ll_station_get_clock(s);
+  gint64 now = ll_clock_now(clock);
+  for (GList *l = s->waiting.head, *next; l; l = next) {
+    next = l->next;
+    Request *req = l->data;
+    if (!lease_grantable(req->leases, req->n) || older_request_first(s, req, req))
+      continue;
+    request_take(req, now);
+    g_queue_delete_link(&s->waiting, l);
+    if (req->took_part)
+      ll_clock_virtual_hand_over(clock, req->thread);
+  }
+  g_cond_broadcast(&s->lease_cond);
+}
+
 gboolean
 ll_station_lease(LlStation *s, const LlLease *leases, guint n, GError **error)
 {
   LlClock *clock = ll_station_get_clock(s);
-  gboolean took_part = FALSE;
+  /* the sites asking at one virtual instant ask one after the other, in
+   * site order (their threads' ranks), so the queue's order is theirs */
+  ll_clock_virtual_settle(clock);
+  g_autofree LlInstrument **to_open = g_new0(LlInstrument *, n + 1);
+  Request req = { leases, n, g_thread_self(), FALSE, FALSE, to_open, 0 };
   g_mutex_lock(&s->lease_lock);
-  Request req = { leases, n };
-  if (!lease_grantable(leases, n) || older_request_first(s, NULL, &req)) {
+  if (lease_grantable(leases, n) && !older_request_first(s, NULL, &req)) {
+    request_take(&req, ll_clock_now(clock));
+  } else {
     /* waiting for another site is not work: let virtual time move
      * meanwhile (only when this call must wait: leaving virtual time lets
-     * it jump ahead to the other sites' next wake) */
-    g_mutex_unlock(&s->lease_lock);
-    took_part = ll_clock_virtual_leave(clock);
-    g_mutex_lock(&s->lease_lock);
+     * it jump ahead to the other sites' next wake); grant_waiting() hands
+     * this thread back to the clock when it grants the call */
+    req.took_part = ll_clock_virtual_leave(clock);
     g_queue_push_tail(&s->waiting, &req);
-    while (!lease_grantable(leases, n) || older_request_first(s, &req, &req))
+    while (!req.granted)
       g_cond_wait(&s->lease_cond, &s->lease_lock);
-    g_queue_remove(&s->waiting, &req);
-  }
-  gint64 now = ll_clock_now(clock);
-  g_autofree LlInstrument **to_open = g_new0(LlInstrument *, n + 1);
-  guint n_open = 0;
-  for (guint i = 0; i < n; i++) {
-    LlInstrument *inst = leases[i].instrument;
-    parts_take(inst, parts_of(inst, leases[i].parts), now);
-    if (!inst->handle && !inst->opening) {
-      inst->opening = TRUE;
-      to_open[n_open++] = inst;
-    }
   }
   g_mutex_unlock(&s->lease_lock);
-  if (took_part)
-    ll_clock_virtual_join(clock);
+  /* granted by a site that goes on at this instant: take turns with it */
+  if (req.took_part)
+    ll_clock_virtual_settle(clock);
   /* the instruments this call marked are opened by it alone: the others
    * that lease them wait for opening to end */
   GError *err = NULL;
-  for (guint i = 0; i < n_open && !err; i++)
+  for (guint i = 0; i < req.n_open && !err; i++)
     instrument_ensure_open(to_open[i], &err);
-  g_mutex_lock(&s->lease_lock);
-  for (guint i = 0; i < n_open; i++)
-    to_open[i]->opening = FALSE;
-  g_cond_broadcast(&s->lease_cond);
-  g_mutex_unlock(&s->lease_lock);
+  if (req.n_open) {
+    g_mutex_lock(&s->lease_lock);
+    for (guint i = 0; i < req.n_open; i++)
+      to_open[i]->opening = FALSE;
+    grant_waiting(s);
+    g_mutex_unlock(&s->lease_lock);
+  }
   if (err) {
     g_propagate_error(error, err);
     ll_station_release(s, leases, n);
@@ -336,7 +377,7 @@ gboolean
 ll_station_lease_free(LlStation *s, const LlLease *leases, guint n)
 {
   g_mutex_lock(&s->lease_lock);
-  Request req = { leases, n };
+  Request req = { .leases = leases, .n = n };
   gboolean free_now = lease_grantable(leases, n) && !older_request_first(s, NULL, &req);
   g_mutex_unlock(&s->lease_lock);
   return free_now;
@@ -349,7 +390,7 @@ ll_station_release(LlStation *s, const LlLease *leases, guint n)
   g_mutex_lock(&s->lease_lock);
   for (guint i = 0; i < n; i++)
     parts_give_back(leases[i].instrument, parts_of(leases[i].instrument, leases[i].parts), now);
-  g_cond_broadcast(&s->lease_cond);
+  grant_waiting(s);
   g_mutex_unlock(&s->lease_lock);
 }
 

@@ -14,12 +14,18 @@
  *    (detectors_charge()) whenever its lock is taken and before anything
  *    that may change a lane's BER (switch, attenuator, a module's pins,
  *    supply, memory or own state changes, generators, temperature): the
- *    bits gone by since the last charge are charged at the BER the bench
- *    gave for this channel and pattern during that stretch, as a Poisson draw
- *    (a normal approximation with binomial variance for means of 1000 and
- *    more) from a per-channel GRand seeded from the seed option, so a run is
- *    deterministic. A gate that ran dark for a while is charged for it even
- *    when the light is back before it is read;
+ *    bits gone by since the last charge are owed at the BER the bench gave
+ *    for this channel and pattern during that stretch. Nothing is drawn
+ *    then: the errors owed are drawn when the counts are read
+ *    (:CALCulate:DATA:EALarm?), as one Poisson draw (a normal approximation
+ *    with binomial variance for means of 1000 and more) for all the bits
+ *    since the last read, from a per-channel GRand seeded from the seed
+ *    option. How often the bench charged in between (which depends on what
+ *    other sites and threads did with it) changes nothing: the bits owed at
+ *    one BER are one sum, however they were cut. So a gate's counts depend
+ *    only on the light it saw and on when its reader read it. A gate that
+ *    ran dark for a while is charged for it even when the light is back
+ *    before it is read;
  *  - the detector holds synchronisation while that BER is below SYNC_BER;
  *    without it (no signal, wrong pattern, receiver off: the bench's 0.5)
  *    the errors pile up at that BER;
@@ -28,7 +34,8 @@
  *    of the gate since :SENSe:MEASure:STARt (kept after STOP, cleared by the
  *    next STARt and *RST), so a driver can tell a compromised gate from a
  *    good one even when sync is back by the time it reads;
- *  - :SENSe:MEASure:STOP brings the counts up to date and freezes them;
+ *  - :SENSe:MEASure:STOP brings the bits up to date and freezes them (the
+ *    errors owed are drawn at the next read);
  *  - each gate is reported to the bench's activity log (LL_ACTIVITY_BERT_GATE,
  *    device "mp1900 ch N") when it ends: STOP, a new STARt, *RST, or the
  *    device closing.
@@ -63,8 +70,12 @@ typedef struct {
   gboolean gating;
   gint64 start_us;    /* gating start on the bench clock */
   gint64 last_us;     /* when the counts were last brought up to date */
-  double bits;
-  double errors;
+  double bits;        /* compared so far */
+  double errors;      /* drawn so far, at reads */
+  /* owed since the last read: bits, and the errors expected of them, kept
+   * as the stretches at the BERs before (owed_mean) and the bits at the
+   * BER now (at_ber), so one BER's bits are one exact sum */
+  double owed_bits, owed_mean, at_ber_bits, at_ber;
   gboolean sync_lost; /* latched: sync was lost during the gate */
   GRand *rand;
 } Detector;
@@ -104,6 +115,23 @@ draw_errors(GRand *r, double mean, double p, double max)
   return CLAMP(k, 0, max);
 }
 
+/* Owes nothing (a new gate, a reset). */
+static void
+owed_clear(Detector *d)
+{
+  d->owed_bits = d->owed_mean = d->at_ber_bits = d->at_ber = 0;
+}
+
+/* Draws the errors owed since the last read (bench lock held). */
+static void
+errors_draw(Detector *d)
+{
+  double mean = d->owed_mean + d->at_ber_bits * d->at_ber;
+  if (d->owed_bits > 0)
+    d->errors += draw_errors(d->rand, mean, mean / d->owed_bits, d->owed_bits);
+  owed_clear(d);
+}
+
 /* The bench's LlBenchDetectorFunc (bench lock held): charges every gating
  * channel up to @until_us at the BER the bench gives now. */
 static void
@@ -119,7 +147,13 @@ detectors_charge(LlBench *bench, gint64 until_us, gpointer data)
     /* from the start each time: exact for whole microseconds on a virtual clock */
     double bits = floor(rate * (double) (until_us - d->start_us) / 1e6);
     double fresh = MAX(0.0, bits - d->bits);
-    d->errors += draw_errors(d->rand, fresh * ber, ber, fresh);
+    if (fresh > 0 && ber != d->at_ber) {
+      d->owed_mean += d->at_ber_bits * d->at_ber;
+      d->at_ber_bits = 0;
+      d->at_ber = ber;
+    }
+    d->at_ber_bits += fresh;
+    d->owed_bits += fresh;
     d->bits = bits;
     d->last_us = until_us;
     if (fresh > 0 && ber >= SYNC_BER)
@@ -264,6 +298,7 @@ bert_start(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *rep
   d->gating = TRUE;
   d->start_us = d->last_us = ll_clock_now(ll_bench_clock(b->bench));
   d->bits = d->errors = 0;
+  owed_clear(d);
   d->sync_lost = FALSE;
   ll_bench_unlock(b->bench);
 }
@@ -311,6 +346,7 @@ bert_results(LlSimDevice *dev, gpointer state, const LlSimCall *call, GString *r
   Bert *b = state;
   g_autofree gchar *item = unquote(call->args);
   Detector *d = selected_locked(b);
+  errors_draw(d);
   if (g_ascii_strcasecmp(item, "CURRENT:EC:TOTAL") == 0)
     g_string_append_printf(reply, "%.0f", d->errors);
   else if (g_ascii_strcasecmp(item, "CURRENT:CC:TOTAL") == 0)
@@ -335,6 +371,7 @@ bert_reset(LlSimDevice *dev, gpointer state)
     g_strlcpy(d->pattern, "PRBS31Q", sizeof d->pattern);
     gate_end(b, ch);
     d->bits = d->errors = 0;
+    owed_clear(d);
     d->sync_lost = FALSE;
     ll_bench_bert_set_generator(b->bench, ch, FALSE, "PRBS31Q");
   }
