@@ -12,6 +12,7 @@
  *   Module        the module's identity and what was read from it.
  * Every value comes from the store; a field the store does not keep is
  * said to be missing, never made up. */
+#include "cmis/ll-cmis.h"
 #include "ll-report-db.h"
 #include "ll-report-xlsx.h"
 #include "ll-version.h"
@@ -504,6 +505,64 @@ write_traceability(Report *r, lxw_worksheet *ws)
 
 /* ---- Module ---- */
 
+/* The module's memory as a step read it (step_attachments in the CMIS dump
+ * format, docs/results-store.md): per page, 16 bytes a row in hex and as
+ * ASCII, under the step, size and SHA-256 of the image. */
+static void
+write_pages(Report *r, lxw_worksheet *ws, lxw_row_t *row)
+{
+  LlXlsx *x = r->x;
+  if (r->db->schema_version < 2) {
+    g_autofree gchar *missing = g_strdup_printf(
+      "Not recorded: the results store (schema version %d) kept no image of the module's memory, only the "
+      "values above that the steps recorded.", r->db->schema_version);
+    ll_xlsx_text(x, ws, (*row)++, 0, missing, x->note);
+    return;
+  }
+  g_autoptr(sqlite3_stmt) a = run_query(r,
+    "SELECT s.step_id, s.action, a.size, a.sha256, a.content FROM step_attachments a"
+    " JOIN step_results s ON s.id = a.step_result_id WHERE s.run_id = ?1 AND a.media_type = '"
+    LL_CMIS_DUMP_MEDIA_TYPE "' ORDER BY s.position, a.position");
+  static const char *const lower[] = { "Lower page" };
+  static const char *const paged[] = { "Lower page", "Page 00h", "Page 01h", "Page 02h", "Page 10h", "Page 11h" };
+  static const char *const titles[] = { "Page, address", "Bytes (hex)", "", "", "ASCII" };
+  guint n = 0;
+  while (a && next_row(r, a)) {
+    gsize size = (gsize) sqlite3_column_bytes(a, 4);
+    const guint8 *data = sqlite3_column_blob(a, 4);
+    g_autofree gchar *what = g_strdup_printf("Read by step %s (%s): %" G_GSIZE_FORMAT " bytes, SHA-256 %s",
+                                             ll_report_col_text(a, 0), ll_report_col_text(a, 1), size,
+                                             ll_report_col_text(a, 3));
+    ll_xlsx_text(x, ws, (*row)++, 0, what, NULL);
+    ll_xlsx_header(x, ws, (*row)++, titles, G_N_ELEMENTS(titles));
+    const char *const *pages = size == LL_CMIS_DUMP_PAGED_SIZE ? paged : lower;
+    guint n_pages = size == LL_CMIS_DUMP_PAGED_SIZE ? G_N_ELEMENTS(paged) : size == LL_CMIS_DUMP_FLAT_SIZE ? 2 : 0;
+    if (size == LL_CMIS_DUMP_FLAT_SIZE)
+      pages = paged; /* lower page, page 00h */
+    for (gsize off = 0; data && off < size; off += 16) {
+      guint page = (guint) (off / LL_CMIS_PAGE_SIZE);
+      guint address = (guint) (off % LL_CMIS_PAGE_SIZE) + (page ? LL_CMIS_PAGE_SIZE : 0);
+      g_autofree gchar *where = page < n_pages ? g_strdup_printf("%s  %02Xh", pages[page], address)
+                                               : g_strdup_printf("offset %" G_GSIZE_FORMAT, off);
+      GString *hex = g_string_new(NULL), *ascii = g_string_new(NULL);
+      for (gsize i = off; i < MIN(off + 16, size); i++) {
+        g_string_append_printf(hex, "%s%02X", i > off ? " " : "", data[i]);
+        g_string_append_c(ascii, data[i] >= 0x20 && data[i] < 0x7F ? (char) data[i] : '.');
+      }
+      ll_xlsx_text(x, ws, *row, 0, where, x->mono);
+      ll_xlsx_text(x, ws, *row, 1, hex->str, x->mono);
+      ll_xlsx_text(x, ws, *row, 4, ascii->str, x->mono);
+      g_string_free(hex, TRUE);
+      g_string_free(ascii, TRUE);
+      (*row)++;
+    }
+    (*row)++;
+    n++;
+  }
+  if (!n)
+    ll_xlsx_text(x, ws, (*row)++, 0, "none recorded: no step of this run read the module's memory", x->note);
+}
+
 static void
 write_module(Report *r, lxw_worksheet *ws)
 {
@@ -549,11 +608,7 @@ write_module(Report *r, lxw_worksheet *ws)
     ll_xlsx_text(x, ws, row++, 0, "none recorded", x->note);
   row++;
   ll_xlsx_text(x, ws, row++, 0, "Raw CMIS pages", x->heading);
-  g_autofree gchar *missing = g_strdup_printf(
-    "Not available: the results store (schema version %d) keeps no page images of the module's memory, only "
-    "the values above that the steps recorded. `lightline module read` shows a live module's pages.",
-    r->db->schema_version);
-  ll_xlsx_text(x, ws, row++, 0, missing, x->note);
+  write_pages(r, ws, &row);
 }
 
 /* ---- the workbook ---- */

@@ -87,6 +87,9 @@ void ll_action_measure_text(LlActionContext *ctx, const char *name, const char *
 void ll_action_measure_boolean(LlActionContext *ctx, const char *name, gboolean value);
 /* A note kept with the step's record (e.g. the points a search visited). */
 void ll_action_note(LlActionContext *ctx, const char *format, ...) G_GNUC_PRINTF(2, 3);
+/* A file kept with the step's record (LlAttachment): @name says what it
+ * is, @media_type how to read it (docs/results-store.md lists them). */
+void ll_action_attach(LlActionContext *ctx, const char *name, const char *media_type, GBytes *content);
 
 /* The calibrated @path of @lane at @wavelength_nm on this run's site, or
  * NULL when the run has no path-loss calibration of it (the action then

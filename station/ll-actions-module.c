@@ -128,6 +128,9 @@ identify(LlActionContext *ctx, GError **error)
   ll_action_measure_text(ctx, "firmware", fw);
   ll_action_measure_text(ctx, "hardware_revision", id.revision);
   ll_action_measure_boolean(ctx, "checksums_ok", checksums);
+  /* the memory as read, for the record (the unit report's raw pages) */
+  g_autoptr(GBytes) dump = ll_cmis_image_to_dump(img);
+  ll_action_attach(ctx, "cmis-memory", LL_CMIS_DUMP_MEDIA_TYPE, dump);
   ll_action_set_unit_info(ctx, "vendor", id.vendor_name);
   ll_action_set_unit_info(ctx, "part_number", id.part_number);
   ll_action_set_unit_info(ctx, "module_serial", id.serial_number);

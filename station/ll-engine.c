@@ -78,12 +78,23 @@ measurement_free(gpointer p)
 }
 
 static void
+attachment_free(gpointer p)
+{
+  LlAttachment *a = p;
+  g_free(a->name);
+  g_free(a->media_type);
+  g_bytes_unref(a->content);
+  g_free(a);
+}
+
+static void
 step_result_free(gpointer p)
 {
   LlStepResult *s = p;
   g_free(s->step_id);
   g_free(s->message);
   g_ptr_array_unref(s->notes);
+  g_ptr_array_unref(s->attachments);
   g_free(s);
 }
 
@@ -381,6 +392,16 @@ ll_action_note(LlActionContext *ctx, const char *format, ...)
 }
 
 void
+ll_action_attach(LlActionContext *ctx, const char *name, const char *media_type, GBytes *content)
+{
+  LlAttachment *a = g_new0(LlAttachment, 1);
+  a->name = g_strdup(name);
+  a->media_type = g_strdup(media_type);
+  a->content = g_bytes_ref(content);
+  g_ptr_array_add(ctx->result->attachments, a);
+}
+
+void
 ll_action_set_unit_info(LlActionContext *ctx, const char *key, const char *value)
 {
   g_hash_table_replace(ctx->run->unit_info, g_strdup(key), g_strdup(value));
@@ -524,6 +545,7 @@ new_step_result(const LlStep *step, guint lane)
   res->group = step->group;
   res->lane = lane;
   res->notes = g_ptr_array_new_with_free_func(g_free);
+  res->attachments = g_ptr_array_new_with_free_func(attachment_free);
   return res;
 }
 

@@ -66,6 +66,14 @@ typedef struct {
   gint64 path_loss_id;   /* the calibrated path used; 0: a nominal offset or none */
 } LlMeasurement;
 
+/* A file a step keeps with its record (a module's memory image): stored
+ * once per content in the results store. */
+typedef struct {
+  gchar *name;           /* what it is, e.g. "cmis-memory" */
+  gchar *media_type;     /* how to read it, e.g. "application/x-cmis-dump" */
+  GBytes *content;
+} LlAttachment;
+
 typedef struct {
   gchar *step_id;
   LlStepGroup group;
@@ -75,6 +83,7 @@ typedef struct {
   guint bin;             /* the step's bin when it failed, else 0 */
   gchar *message;        /* why it failed or errored; NULL when it passed */
   GPtrArray *notes;      /* of gchar* */
+  GPtrArray *attachments; /* of LlAttachment*, in the order attached */
   gint64 started_us, finished_us;
 } LlStepResult;
 

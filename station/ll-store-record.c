@@ -7,7 +7,7 @@
  * sites. Three kinds of transaction:
  *   run started: the run's row (no outcome yet), its documents, its
  *     instruments as configured, the fixture's insertion count;
- *   step finished: the step's result, notes and measurements, the unit's
+ *   step finished: the step's result, notes, files and measurements, the unit's
  *     identity when a step changed it, the identity of instruments first
  *     seen in this step;
  *   run finished: the steps skipped (the engine announces no event for
@@ -489,6 +489,36 @@ step_action(LlStoreRecorder *rec, const char *step_id)
   return step ? step->action : "";
 }
 
+/* The files step result @row kept (LlAttachment), in its transaction. */
+static gboolean
+insert_attachments(LlStore *store, gint64 row, const LlStepResult *res, GError **error)
+{
+  if (!res->attachments || !res->attachments->len)
+    return TRUE;
+  sqlite3_stmt *stmt = ll_store_stmt(store,
+    "INSERT INTO step_attachments (step_result_id, position, name, media_type, size, sha256, content)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+  if (!stmt)
+    return FALSE;
+  for (guint i = 0; i < res->attachments->len; i++) {
+    const LlAttachment *a = res->attachments->pdata[i];
+    gsize size = 0;
+    const guchar *data = g_bytes_get_data(a->content, &size);
+    g_autofree gchar *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data ? data : (const guchar *) "", size);
+    sqlite3_reset(stmt);
+    sqlite3_bind_int64(stmt, 1, row);
+    sqlite3_bind_int(stmt, 2, (int) i);
+    ll_store_bind_text(stmt, 3, a->name);
+    ll_store_bind_text(stmt, 4, a->media_type);
+    sqlite3_bind_int64(stmt, 5, (sqlite3_int64) size);
+    ll_store_bind_text(stmt, 6, sha);
+    sqlite3_bind_blob64(stmt, 7, data ? (const void *) data : "", size, SQLITE_TRANSIENT);
+    if (!ll_store_step_done(store, stmt, "recording a step's files", error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean
 insert_step(LlStoreRecorder *rec, SiteState *s, const LlStepResult *res, guint position,
             GPtrArray *measurements, GError **error)
@@ -534,6 +564,8 @@ insert_step(LlStoreRecorder *rec, SiteState *s, const LlStepResult *res, guint p
         return FALSE;
     }
   }
+  if (!insert_attachments(store, row, res, error))
+    return FALSE;
   for (guint i = 0; measurements && i < measurements->len; i++)
     if (!insert_measurement(rec, s, row, measurements->pdata[i], error))
       return FALSE;

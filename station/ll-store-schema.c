@@ -178,13 +178,24 @@ static const char migration_1[] =
   ");\n"
   "CREATE INDEX golden_checks_serial ON golden_checks(serial, measurement, checked_utc);\n";
 
-/* Version 2: what a run measured, a unit or a reference (golden) module
- * (ll_sequence_measures_reference()), so yields and statistics can leave
- * the reference runs out. Runs recorded before are told apart by the
+/* Version 2: files a step keeps with its record (a module's memory as
+ * read: LlAttachment), and what a run measured, a unit or a reference
+ * (golden) module (ll_sequence_measures_reference()), so yields and
+ * statistics can leave the reference runs out. Runs recorded before are told apart by the
  * steps they recorded: a calibration step ("cal.*") or a comparison with
  * the golden's reference values. A reference run that ended before any of
  * those steps completed stays a unit run (its outcome is then not PASS). */
 static const char migration_2[] =
+  "CREATE TABLE step_attachments (\n"
+  "  step_result_id INTEGER NOT NULL REFERENCES step_results(id),\n"
+  "  position INTEGER NOT NULL,\n"
+  "  name TEXT NOT NULL,\n"
+  "  media_type TEXT NOT NULL,\n"
+  "  size INTEGER NOT NULL,\n"
+  "  sha256 TEXT NOT NULL,\n"
+  "  content BLOB NOT NULL,\n"
+  "  PRIMARY KEY (step_result_id, position)\n"
+  ");\n"
   "ALTER TABLE runs ADD COLUMN purpose TEXT NOT NULL DEFAULT 'unit'"
   " CHECK (purpose = 'unit' OR purpose = 'reference');\n"
   "UPDATE runs SET purpose = 'reference' WHERE EXISTS (SELECT 1 FROM step_results s"

@@ -15,6 +15,7 @@ python3-openpyxl).
 Exits 0 when everything matches; otherwise prints what differs and exits 1.
 """
 import csv
+import hashlib
 import json
 import math
 import re
@@ -257,8 +258,35 @@ def check_unit(db, path, run_id):
             value_ok = close(r[3], m["corrected_value"]) if m["value_type"] == "number" else r[3] == m["text_value"]
             check((r[0], r[1], r[2], r[5], r[6]) == (m["step_id"], m["name"], m["lane"], m["verdict"], m["action"])
                   and value_ok, f"Module row {r}")
+    # the module's memory: every byte of every image the run's steps kept, in hex and as ASCII
     raw = find_row(mo, "Raw CMIS pages")
-    check(raw is not None and "Not available" in (mo[raw + 1][0] or ""), "raw CMIS pages not explained")
+    if check(raw is not None, "Module: no raw CMIS pages section"):
+        images = db.execute("SELECT s.step_id, a.size, a.sha256, a.content FROM step_attachments a"
+                            " JOIN step_results s ON s.id = a.step_result_id WHERE s.run_id = ?"
+                            " AND a.media_type = 'application/x-cmis-dump' ORDER BY s.position, a.position",
+                            (run_id,)).fetchall()
+        at = raw + 1
+        if not images:
+            check((mo[at][0] or "").startswith("none recorded"), f"Module: no image, yet {mo[at][0]!r}")
+        for img in images:
+            content = bytes(img["content"])
+            check(len(content) == img["size"] and hashlib.sha256(content).hexdigest() == img["sha256"],
+                  "Module: stored image does not match its size and SHA-256")
+            head = mo[at][0] or ""
+            check(img["step_id"] in head and img["sha256"] in head and f"{img['size']} bytes" in head,
+                  f"Module: image heading {head!r}")
+            at += 2  # heading, column titles
+            shown = bytearray()
+            ascii_ok = True
+            for off in range(0, len(content), 16):
+                r = mo[at]
+                chunk = bytes.fromhex(r[1].replace(" ", ""))
+                shown += chunk
+                ascii_ok &= r[4] == "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
+                at += 1
+            check(bytes(shown) == content, "Module: hex rows differ from the stored image")
+            check(ascii_ok, "Module: ASCII column differs from the bytes")
+            at += 1
 
 
 # ---- lot report ----

@@ -53,6 +53,8 @@ typedef enum {
 #define LL_CMIS_DUMP_PAGED_SIZE (6 * LL_CMIS_PAGE_SIZE)
 /* A flat-memory dump: lower page, then page 00h. */
 #define LL_CMIS_DUMP_FLAT_SIZE (2 * LL_CMIS_PAGE_SIZE)
+/* The media type a dump is stored under (results store attachments). */
+#define LL_CMIS_DUMP_MEDIA_TYPE "application/x-cmis-dump"
 
 /* ---- the image ---------------------------------------------------------- */
 
