@@ -5,7 +5,10 @@
  * thread (it leaves the bench clock while it waits, so nothing else
  * stalls); the screens are shot while held, then the runs are let go and
  * shot again with their verdicts. The units are chosen so one passes and
- * one fails on the demo bench (seed 1). */
+ * one fails on the demo bench (seed 1). Then a shift of SHIFT_UNITS units
+ * through the operator screen fills the store for the Quality screen's
+ * browser (a failed unit's detail) and charts (the Pareto, a
+ * distribution). */
 #include "ll-gui-modes.h"
 #include "ll-gui-pages.h"
 
@@ -63,7 +66,10 @@ typedef enum {
   TOUR_RELEASE,
   TOUR_VERDICT,
   TOUR_INSTRUMENTS,
+  TOUR_SHIFT,
   TOUR_PAGES,
+  TOUR_BROWSER,
+  TOUR_CHARTS,
   TOUR_DONE,
 } TourState;
 
@@ -76,7 +82,11 @@ typedef struct {
   LlGuiModeDone done;
   gpointer data;
   int status;
+  gboolean shift_done;
 } Tour;
+
+/* units tested for the Quality screen's shots */
+#define SHIFT_UNITS 60
 
 static void
 shoot(Tour *t, const char *name)
@@ -115,6 +125,42 @@ next(Tour *t, TourState state)
 {
   t->state = state;
   t->ticks = 0;
+}
+
+static void
+shift_done(int status, gpointer data)
+{
+  Tour *t = data;
+  t->shift_done = TRUE;
+  if (status)
+    t->status = status;
+}
+
+/* The index (after "Any bin") of the first fail bin in the bin filter. */
+static guint
+pick_fail_bin(GtkDropDown *drop)
+{
+  GListModel *model = gtk_drop_down_get_model(drop);
+  for (guint i = 1; i < g_list_model_get_n_items(model); i++) {
+    g_autoptr(GtkStringObject) item = g_list_model_get_item(model, i);
+    if (g_str_has_suffix(gtk_string_object_get_string(item), "(FAIL)"))
+      return i - 1;
+  }
+  return 0;
+}
+
+/* Chooses the first measurement whose title begins with @prefix. */
+static void
+choose_measurement(GtkDropDown *drop, const char *prefix)
+{
+  GListModel *model = gtk_drop_down_get_model(drop);
+  for (guint i = 0; model && i < g_list_model_get_n_items(model); i++) {
+    g_autoptr(GtkStringObject) item = g_list_model_get_item(model, i);
+    if (g_str_has_prefix(gtk_string_object_get_string(item), prefix)) {
+      gtk_drop_down_set_selected(drop, i);
+      return;
+    }
+  }
 }
 
 /* One step of the tour every 100 ms (time for the window to lay out and draw). */
@@ -190,6 +236,13 @@ tick(gpointer data)
     }
     if (t->ticks > 10) {
       shoot(t, "instruments");
+      ll_gui_window_show_page(t->win, "operator");
+      ll_gui_shift_start(t->win, SHIFT_UNITS, shift_done, t);
+      next(t, TOUR_SHIFT);
+    }
+    break;
+  case TOUR_SHIFT:
+    if (t->shift_done) {
       ll_gui_window_show_page(t->win, "sequences");
       next(t, TOUR_PAGES);
     }
@@ -198,13 +251,47 @@ tick(gpointer data)
     static const char *const pages[] = { "sequences", "calibration", "quality" };
     guint i = (t->ticks - 1) / 6, phase = (t->ticks - 1) % 6;
     if (i >= G_N_ELEMENTS(pages)) {
-      next(t, TOUR_DONE);
+      next(t, TOUR_BROWSER);
       break;
     }
     if (phase == 0)
       ll_gui_window_show_page(t->win, pages[i]);
     else if (phase == 5)
       shoot(t, pages[i]);
+    break;
+  }
+  case TOUR_BROWSER: {
+    /* the newest failed unit's every measurement */
+    GtkWidget *page = ll_gui_window_get_page(t->win, "quality");
+    if (t->ticks == 1) {
+      gtk_stack_set_visible_child_name(GTK_STACK(ll_gui_find_named(page, "quality-stack")), "runs");
+      GtkDropDown *bins = GTK_DROP_DOWN(ll_gui_find_named(page, "filter-bin"));
+      if (g_list_model_get_n_items(gtk_drop_down_get_model(bins)) > 1)
+        gtk_drop_down_set_selected(bins, 1 + pick_fail_bin(bins));
+    } else if (t->ticks == 10) {
+      GtkListBox *list = GTK_LIST_BOX(ll_gui_find_named(page, "runs-list"));
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index(list, 0);
+      if (row)
+        gtk_list_box_select_row(list, row);
+    } else if (t->ticks == 16) {
+      /* back to every bin: the list shows the run among the others */
+      gtk_drop_down_set_selected(GTK_DROP_DOWN(ll_gui_find_named(page, "filter-bin")), 0);
+    } else if (t->ticks == 24) {
+      shoot(t, "quality-browser");
+      gtk_stack_set_visible_child_name(GTK_STACK(ll_gui_find_named(page, "quality-stack")), "charts");
+      next(t, TOUR_CHARTS);
+    }
+    break;
+  }
+  case TOUR_CHARTS: {
+    GtkWidget *page = ll_gui_window_get_page(t->win, "quality");
+    if (t->ticks == 2)
+      choose_measurement(GTK_DROP_DOWN(ll_gui_find_named(page, "histogram-measurement")),
+                         "tx-power · tx_power_avg · lane 1 ");
+    else if (t->ticks == 10) {
+      shoot(t, "quality-charts");
+      next(t, TOUR_DONE);
+    }
     break;
   }
   case TOUR_DONE:
