@@ -6,8 +6,11 @@
  * threads that do not take part; once no participant works, time moves to
  * the earliest wake-up. A thread started by ll_clock_virtual_thread_new()
  * takes part from its first instruction; join_thread leaves alone a thread
- * that left by itself; a thread that ends stops taking part. Every wait for another thread is bounded in real
- * time, so a regression fails instead of hanging. */
+ * that left by itself; a thread that ends stops taking part. Participants
+ * that act at one instant (woken at it, or settling at it) act one at a
+ * time in rank order, whichever thread gets there first. Every wait for
+ * another thread is bounded in real time, so a regression fails instead of
+ * hanging. */
 #include "ll-clock.h"
 
 #define REAL_TIMEOUT_US (10 * G_USEC_PER_SEC)
@@ -337,6 +340,133 @@ test_thread_end_leaves(void)
   ll_clock_virtual_free(clock);
 }
 
+/* ---- one instant, rank order ---- */
+
+#define RANKED 3
+/* real time a thread works before it records itself: long enough for the
+ * others to get there first if the clock let them run */
+#define HEAD_START_US (20 * 1000)
+
+typedef struct {
+  LlClock *clock;
+  gboolean settle;              /* settle at 0 instead of sleeping until 1 s */
+  guint slow;                   /* the rank that dawdles in real time first */
+  GMutex lock;
+  guint order[RANKED], n;       /* ranks as they acted */
+  gint64 at[RANKED];            /* the virtual time each acted at */
+} Instant;
+
+typedef struct {
+  Instant *in;
+  guint rank; /* 0: no rank */
+} Ranked;
+
+static gpointer
+ranked_thread(gpointer data)
+{
+  Ranked *r = data;
+  Instant *in = r->in;
+  if (r->rank)
+    ll_clock_virtual_set_rank(in->clock, r->rank);
+  if (in->settle)
+    ll_clock_virtual_settle(in->clock);
+  else
+    ll_clock_sleep_until(in->clock, G_USEC_PER_SEC);
+  if (r->rank == in->slow)
+    g_usleep(HEAD_START_US);
+  g_mutex_lock(&in->lock);
+  in->at[in->n] = ll_clock_now(in->clock);
+  in->order[in->n++] = r->rank;
+  g_mutex_unlock(&in->lock);
+  /* acting takes time: the next one acts at the same instant all the same */
+  ll_clock_sleep(in->clock, 5 * G_USEC_PER_SEC);
+  return NULL;
+}
+
+/* Threads of ranks 2, 1 and none (started in that order) wake at one
+ * instant, or settle at one, while the one that should go first dawdles:
+ * they act in rank order, the one without a rank last, all at that
+ * instant. */
+static void
+check_rank_order(gboolean settle, guint slow)
+{
+  LlClock *clock = ll_clock_virtual_new(0);
+  Instant in = { .clock = clock, .settle = settle, .slow = slow };
+  g_mutex_init(&in.lock);
+  Ranked r[RANKED] = { { &in, 2 }, { &in, 1 }, { &in, 0 } };
+  GThread *t[RANKED];
+  for (guint i = 0; i < RANKED; i++)
+    t[i] = ll_clock_virtual_thread_new(clock, "ranked", ranked_thread, &r[i]);
+  g_assert_true(ll_clock_virtual_leave(clock));
+  for (guint i = 0; i < RANKED; i++)
+    g_thread_join(t[i]);
+  g_assert_cmpuint(in.n, ==, RANKED);
+  g_assert_cmpuint(in.order[0], ==, 1);
+  g_assert_cmpuint(in.order[1], ==, 2);
+  g_assert_cmpuint(in.order[2], ==, 0);
+  for (guint i = 0; i < RANKED; i++)
+    g_assert_cmpint(in.at[i], ==, settle ? 0 : G_USEC_PER_SEC);
+  g_assert_cmpint(ll_clock_now(clock), ==, (settle ? 0 : G_USEC_PER_SEC) + 5 * G_USEC_PER_SEC);
+  g_mutex_clear(&in.lock);
+  ll_clock_virtual_free(clock);
+}
+
+static void
+test_rank_order(void)
+{
+  /* whichever thread dawdles, and so whichever would get there first */
+  for (guint slow = 0; slow <= 2; slow++) {
+    check_rank_order(FALSE, slow);
+    check_rank_order(TRUE, slow);
+  }
+}
+
+/* A settle returns once no other participant works, without moving time;
+ * a thread that does not take part, and a real-time clock, do not wait. */
+static gpointer
+settle_then_mark(gpointer data)
+{
+  Waiter *w = data;
+  ll_clock_virtual_settle(w->clock);
+  g_mutex_lock(&w->lock);
+  w->waiting = TRUE; /* here: settled */
+  g_cond_broadcast(&w->cond);
+  g_mutex_unlock(&w->lock);
+  return NULL;
+}
+
+static void
+test_settle(void)
+{
+  LlClock *clock = ll_clock_virtual_new(0);
+  Waiter w = { .clock = clock };
+  g_mutex_init(&w.lock);
+  g_cond_init(&w.cond);
+  GThread *t = ll_clock_virtual_thread_new(clock, "settler", settle_then_mark, &w);
+  g_usleep(SETTLE_US);
+  /* this thread works: the settle waits */
+  g_mutex_lock(&w.lock);
+  g_assert_false(w.waiting);
+  g_mutex_unlock(&w.lock);
+  ll_clock_sleep(clock, G_USEC_PER_SEC); /* this thread sleeps: the settler goes on */
+  g_thread_join(t);
+  g_assert_true(w.waiting);
+  g_assert_cmpint(ll_clock_now(clock), ==, G_USEC_PER_SEC);
+  ll_clock_virtual_settle(clock); /* alone: at once */
+  g_assert_cmpint(ll_clock_now(clock), ==, G_USEC_PER_SEC);
+  /* a thread that does not take part does not wait for this one */
+  w.waiting = FALSE;
+  t = g_thread_new("outsider", settle_then_mark, &w);
+  g_thread_join(t);
+  g_assert_true(w.waiting);
+  g_mutex_clear(&w.lock);
+  g_cond_clear(&w.cond);
+  ll_clock_virtual_free(clock);
+  ll_clock_virtual_settle(ll_clock_system());
+  ll_clock_virtual_set_rank(ll_clock_system(), 1);
+  ll_clock_virtual_settle(NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -349,5 +479,7 @@ main(int argc, char **argv)
   g_test_add_func("/clock/join-thread", test_join_thread);
   g_test_add_func("/clock/outsider-woken", test_outsider_woken);
   g_test_add_func("/clock/thread-end-leaves", test_thread_end_leaves);
+  g_test_add_func("/clock/rank-order", test_rank_order);
+  g_test_add_func("/clock/settle", test_settle);
   return g_test_run();
 }

@@ -492,9 +492,9 @@ by_text(gconstpointer a, gconstpointer b)
 }
 
 /* The unit lines ("   1  LL26D00001  site 1  PASS    GRADE-A") of @out, as
- * "serial site outcome bin" sorted by serial; a pass without its grade
- * (with two sites, a grade can move with the order in which the sites'
- * threads reach a shared instrument: see test-demo). */
+ * "serial site outcome bin" sorted by serial: a pass with its grade (sites
+ * that act at one virtual instant act in site order, so a shift's grades
+ * repeat: see test-demo). */
 static gchar *
 unit_lines(const char *out)
 {
@@ -505,8 +505,7 @@ unit_lines(const char *out)
   for (g_regex_match(re, out, 0, &m); g_match_info_matches(m); g_match_info_next(m, NULL)) {
     g_autofree gchar *sn = g_match_info_fetch(m, 1), *site = g_match_info_fetch(m, 2),
                      *outcome = g_match_info_fetch(m, 3), *bin = g_match_info_fetch(m, 4);
-    g_ptr_array_add(lines, g_strdup_printf("%s %s %s %s", sn, site, outcome,
-                                           g_str_equal(outcome, "PASS") ? "" : bin));
+    g_ptr_array_add(lines, g_strdup_printf("%s %s %s %s", sn, site, outcome, bin));
   }
   g_ptr_array_sort(lines, by_text);
   g_ptr_array_add(lines, NULL);
@@ -515,7 +514,7 @@ unit_lines(const char *out)
 
 /* The shift mode of the built application and `lightline demo` on the
  * same demo station: every unit in the same site with the same verdict
- * and bin. */
+ * and bin, a pass's grade included. */
 static void
 check_shift(const char *units, const char *sites)
 {

@@ -3,7 +3,10 @@
  * channels) are leased apart, so one site can use switch section 1 while
  * another uses section 2; the same part waits for its holder; parts are
  * granted first come, first served (a site that releases a part and asks
- * again at once cannot jump ahead of a site already waiting); an instrument
+ * again at once cannot jump ahead of a site already waiting); sites that ask
+ * for one part at the same virtual instant are served in site order
+ * whichever thread gets there first, and the one that waits gets the part at
+ * the instant it is given back; an instrument
  * without parts (the scope) is leased whole; a faulty instrument is closed
  * only when its last lease ends and reopened by the next; and the shipped
  * sequences run their TX and RX steps of two sites at the same time. */
@@ -176,6 +179,90 @@ test_fault_closes_after_last_lease(Fixture *f, gconstpointer data)
   ll_station_release(f->station, &a, 1);
 }
 
+/* ---- one virtual instant, site order ---- */
+
+#define HOLD_US (3 * G_USEC_PER_SEC)
+/* real time a site's thread dawdles before it asks: long enough for the
+ * other to ask first if nothing put them in order */
+#define DAWDLE_US (20 * 1000)
+
+typedef struct {
+  Fixture *f;
+  gint64 ask_at;   /* the virtual instant both ask at */
+  guint slow;      /* the site that dawdles */
+  GMutex lock;
+  guint order[2], n;
+  gint64 granted_at[2];
+} SameInstant;
+
+typedef struct {
+  SameInstant *si;
+  guint site;
+} SiteAsk;
+
+static gpointer
+site_ask(gpointer data)
+{
+  SiteAsk *a = data;
+  SameInstant *si = a->si;
+  LlClock *clock = ll_station_get_clock(si->f->station);
+  ll_clock_virtual_set_rank(clock, a->site); /* as a site's run does */
+  ll_clock_sleep_until(clock, si->ask_at);  /* nothing when it is now */
+  if (a->site == si->slow)
+    g_usleep(DAWDLE_US);
+  LlLease l = { si->f->sw, LL_PART(1) };
+  g_autoptr(GError) err = NULL;
+  g_assert_true(ll_station_lease(si->f->station, &l, 1, &err));
+  g_mutex_lock(&si->lock);
+  si->granted_at[si->n] = ll_clock_now(clock);
+  si->order[si->n++] = a->site;
+  g_mutex_unlock(&si->lock);
+  ll_clock_sleep(clock, HOLD_US);
+  ll_station_release(si->f->station, &l, 1);
+  /* going on at once must not let time run ahead of the site given the part */
+  ll_clock_sleep(clock, 10 * HOLD_US);
+  return NULL;
+}
+
+/* Sites 2 and 1 (started in that order) ask for switch section 1 at one
+ * instant, @wake: woken at it (else: at the instant they start), while
+ * site @slow dawdles in real time: site 1 gets it at that instant, site 2
+ * the moment site 1 gives it back. */
+static void
+check_site_order(Fixture *f, gboolean wake, guint slow)
+{
+  LlClock *clock = ll_station_get_clock(f->station);
+  gint64 t0 = ll_clock_now(clock);
+  SameInstant si = { .f = f, .ask_at = wake ? t0 + G_USEC_PER_SEC : t0, .slow = slow };
+  g_mutex_init(&si.lock);
+  SiteAsk asks[2] = { { &si, 2 }, { &si, 1 } };
+  GThread *t[2];
+  for (guint i = 0; i < 2; i++)
+    t[i] = ll_clock_virtual_thread_new(clock, "site", site_ask, &asks[i]);
+  g_assert_true(ll_clock_virtual_leave(clock));
+  for (guint i = 0; i < 2; i++)
+    g_thread_join(t[i]);
+  ll_clock_virtual_join(clock);
+  g_test_message("wake %d, site %u slow: site %u at %" G_GINT64_FORMAT ", site %u at %" G_GINT64_FORMAT,
+                 wake, slow, si.order[0], si.granted_at[0] - t0, si.order[1], si.granted_at[1] - t0);
+  g_assert_cmpuint(si.n, ==, 2);
+  g_assert_cmpuint(si.order[0], ==, 1);
+  g_assert_cmpuint(si.order[1], ==, 2);
+  g_assert_cmpint(si.granted_at[0], ==, si.ask_at);
+  g_assert_cmpint(si.granted_at[1], ==, si.ask_at + HOLD_US);
+  g_mutex_clear(&si.lock);
+}
+
+static void
+test_same_instant(Fixture *f, gconstpointer data)
+{
+  /* either thread dawdles, so either would ask first on its own */
+  for (guint slow = 1; slow <= 2; slow++) {
+    check_site_order(f, TRUE, slow);
+    check_site_order(f, FALSE, slow);
+  }
+}
+
 typedef struct {
   GMutex lock;
   guint site_in_tx[3], site_in_rx[3]; /* by site: calls in flight */
@@ -241,6 +328,7 @@ main(int argc, char **argv)
   ADD("/leases/parts", test_parts);
   ADD("/leases/first-come", test_first_come);
   ADD("/leases/fault-closes-after-last-lease", test_fault_closes_after_last_lease);
+  ADD("/leases/same-instant", test_same_instant);
   ADD("/leases/sites-overlap", test_sites_overlap);
   return g_test_run();
 }
