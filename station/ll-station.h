@@ -8,7 +8,14 @@
  * channel, a BERT channel; an instrument without such parts (a scope) is
  * leased whole. A call takes all it asks for at once or waits holding
  * nothing, so two sites can never deadlock; a site waiting for a lease does
- * not hold virtual time still. */
+ * not hold virtual time still. Parts are granted first come, first served:
+ * whoever gives parts back grants them, at that instant, to the oldest
+ * calls waiting that can now go, and a call that waited for virtual time
+ * takes part in it again before it is woken, so it starts at the instant
+ * its parts came free. On a virtual clock, sites that ask at one instant
+ * ask one after the other in site order (ll_clock_virtual_settle(), the
+ * ranks of ll-clock.h), so which is served first never depends on the
+ * threads' scheduling. */
 #pragma once
 
 #include "drivers/ll-attenuator.h"
@@ -57,8 +64,10 @@ typedef struct {
 } LlLease;
 
 /* Leases @n parts of instruments (the same instrument may appear more than
- * once): blocks until every part asked for is free, then takes them all at
- * once. Opens any instrument not yet open (one site opens it; others
+ * once): blocks until every part asked for is free and no older call waits
+ * for one of them, then takes them all at once. A call that need not wait
+ * does not leave virtual time (it only lets the sites of lower rank acting
+ * at this instant go first). Opens any instrument not yet open (one site opens it; others
  * leasing it wait for that). FALSE with @error, and nothing leased, when
  * one cannot be opened. */
 gboolean ll_station_lease(LlStation *station, const LlLease *leases, guint n, GError **error);
