@@ -45,17 +45,6 @@ ll_calibration_sequence_path(const char *dir, const char *kind, const char *prod
 
 /* ---- for test sessions ---- */
 
-gboolean
-ll_calibration_golden_sequence(const LlSequence *seq)
-{
-  for (guint i = 0; i < seq->steps->len; i++) {
-    const LlStep *step = seq->steps->pdata[i];
-    if (g_str_has_prefix(step->action, "cal.") || g_str_equal(step->action, "golden.compare"))
-      return TRUE;
-  }
-  return FALSE;
-}
-
 /* The newest calibration of every path @needs names for @site, from
  * @store (may be NULL: an empty table). NULL with the store's error. */
 static LlPathLossTable *

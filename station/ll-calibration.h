@@ -135,11 +135,6 @@ gchar *ll_calibration_sequence_path(const char *dir, const char *kind, const cha
 
 /* ---- for test sessions ---- */
 
-/* TRUE when @seq measures a golden module (a step calibrates a path or
- * compares with a reference): its units are reference modules, tested as
- * often as the station needs, so a retest limit does not apply. */
-gboolean ll_calibration_golden_sequence(const LlSequence *seq);
-
 /* Before a run in @site: on a station whose file sets path-loss-expiry-h,
  * loads the site's newest calibration of every path the engine's sequence
  * measures through from @store into @engine, and checks each is still

@@ -162,7 +162,7 @@ gboolean
 ll_test_session_check_unit(LlTestSession *s, const char *serial, GError **error)
 {
   /* a golden module is measured as often as the station needs */
-  guint limit = ll_calibration_golden_sequence(s->seq) ? 0 : ll_station_config(s->station)->retest_limit;
+  guint limit = ll_sequence_measures_reference(s->seq) ? 0 : ll_station_config(s->station)->retest_limit;
   return !s->store || ll_store_check_retest(s->store, serial, s->seq->id, limit, error);
 }
 
