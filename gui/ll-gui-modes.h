@@ -23,8 +23,9 @@ void ll_gui_shift_start(LlGuiWindow *win, guint units, LlGuiModeDone done, gpoin
 
 /* Call before any unit runs: lets the tour hold a run at a chosen step. */
 void ll_gui_tour_prepare(LlGuiRunner *runner);
-/* Writes operator-mid-run.png, operator-verdict.png, instruments.png,
- * module.png, sequences.png, calibration.png and quality.png into @dir;
+/* Writes operator-mid-run.png, operator-verdict.png, module.png,
+ * instruments.png, sequences.png, calibration.png, quality.png,
+ * quality-browser.png and quality-charts.png into @dir;
  * @done gets 0, or 1 when a file could not be written (printed). */
 void ll_gui_tour_start(LlGuiWindow *win, const char *dir, LlGuiModeDone done, gpointer data);
 
