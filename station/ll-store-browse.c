@@ -7,23 +7,19 @@
  * asks these on worker threads.
  *
  * The filter is LlStatsFilter's (times, lot, station, sequence, runs on
- * reference modules) and a serial prefix, an outcome and a bin. Each
- * answer is read in one read transaction, so its parts agree while a
- * station goes on recording. */
+ * reference modules) and a serial prefix, an outcome and a bin
+ * (LL_STORE_FILTER_SQL, which ll_store_stats() uses too, as it does the
+ * yields and bins read here). Each answer is read in one read transaction,
+ * so its parts agree while a station goes on recording. */
 #include "ll-store-private.h"
 
 #include <math.h>
 
-/* ?1-?6 as in ll-store-stats.c; ?7 serial prefix, ?8 outcome, ?9 bin */
-#define FILTER \
-  " r.outcome IS NOT NULL AND (?1 IS NULL OR r.started_utc >= ?1) AND (?2 IS NULL OR r.started_utc < ?2)" \
-  " AND (?3 IS NULL OR r.lot = ?3) AND (?4 IS NULL OR r.station_id = ?4) AND (?5 IS NULL OR r.operation = ?5)" \
-  " AND (?6 OR r.purpose = 'unit') AND (?7 IS NULL OR substr(r.serial, 1, length(?7)) = ?7)" \
-  " AND (?8 IS NULL OR r.outcome = ?8) AND (?9 IS NULL OR r.bin_number = ?9)"
-#define FILTER_PARAMS 9
+#define FILTER LL_STORE_FILTER_SQL
+#define FILTER_PARAMS LL_STORE_FILTER_PARAMS
 
-static void
-bind_filter(sqlite3_stmt *stmt, const LlRunFilter *f)
+void
+ll_store_bind_filter(sqlite3_stmt *stmt, const LlRunFilter *f)
 {
   sqlite3_bind_int(stmt, 6, f && f->base.with_reference);
   if (!f)
@@ -40,11 +36,8 @@ bind_filter(sqlite3_stmt *stmt, const LlRunFilter *f)
     sqlite3_bind_int(stmt, 9, (int) f->bin_number);
 }
 
-/* Runs @body (which reads with the lock held) in one read transaction. */
-typedef gboolean (*ReadFunc)(LlStore *store, gpointer data, GError **error);
-
-static gboolean
-read_snapshot(LlStore *store, ReadFunc body, gpointer data, GError **error)
+gboolean
+ll_store_read_snapshot(LlStore *store, LlStoreReadFunc body, gpointer data, GError **error)
 {
   g_rec_mutex_lock(&store->lock);
   gboolean ok = ll_store_exec(store, "BEGIN", error) && body(store, data, error);
@@ -68,7 +61,7 @@ find_runs(LlStore *store, gpointer data, GError **error)
   sqlite3_stmt *stmt = ll_store_stmt(store, "SELECT count(*) FROM runs r WHERE" FILTER, error);
   if (!stmt)
     return FALSE;
-  bind_filter(stmt, q->filter);
+  ll_store_bind_filter(stmt, q->filter);
   int rc = sqlite3_step(stmt);
   q->total = rc == SQLITE_ROW ? (guint) sqlite3_column_int64(stmt, 0) : 0;
   sqlite3_reset(stmt);
@@ -79,7 +72,7 @@ find_runs(LlStore *store, gpointer data, GError **error)
                        " ORDER BY r.started_utc DESC, r.id DESC LIMIT ?10 OFFSET ?11", error);
   if (!stmt)
     return FALSE;
-  bind_filter(stmt, q->filter);
+  ll_store_bind_filter(stmt, q->filter);
   sqlite3_bind_int64(stmt, FILTER_PARAMS + 1, q->limit ? (gint64) q->limit : -1);
   sqlite3_bind_int64(stmt, FILTER_PARAMS + 2, q->offset);
   g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
@@ -106,7 +99,7 @@ ll_store_find_runs(LlStore *store, const LlRunFilter *filter, guint limit, guint
 {
   FindRuns q = { filter, limit, offset, 0,
                  g_ptr_array_new_with_free_func((GDestroyNotify) ll_run_record_free) };
-  if (!read_snapshot(store, find_runs, &q, error)) {
+  if (!ll_store_read_snapshot(store, find_runs, &q, error)) {
     g_ptr_array_unref(q.runs);
     return NULL;
   }
@@ -190,7 +183,7 @@ GPtrArray *
 ll_store_run_measurements(LlStore *store, gint64 run_id, GError **error)
 {
   RunMeasurements q = { run_id, g_ptr_array_new_with_free_func((GDestroyNotify) ll_measurement_record_free) };
-  if (!read_snapshot(store, run_measurements, &q, error)) {
+  if (!ll_store_read_snapshot(store, run_measurements, &q, error)) {
     g_ptr_array_unref(q.list);
     return NULL;
   }
@@ -228,7 +221,7 @@ measurement_names(LlStore *store, gpointer data, GError **error)
     " GROUP BY m.step_id, m.name, m.lane, coalesce(m.unit, '') ORDER BY min(m.id)", error);
   if (!stmt)
     return FALSE;
-  bind_filter(stmt, q->filter);
+  ll_store_bind_filter(stmt, q->filter);
   sqlite3_bind_int64(stmt, FILTER_PARAMS + 1, q->recent ? (gint64) q->recent : -1);
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -250,7 +243,7 @@ GPtrArray *
 ll_store_measurement_names(LlStore *store, const LlRunFilter *filter, guint recent, GError **error)
 {
   Names q = { filter, recent, g_ptr_array_new_with_free_func((GDestroyNotify) ll_measurement_values_free) };
-  if (!read_snapshot(store, measurement_names, &q, error)) {
+  if (!ll_store_read_snapshot(store, measurement_names, &q, error)) {
     g_ptr_array_unref(q.list);
     return NULL;
   }
@@ -276,7 +269,7 @@ measurement_values(LlStore *store, gpointer data, GError **error)
     " AND coalesce(m.unit, '') = ?13 AND" FILTER " ORDER BY r.started_utc, r.id, m.id", error);
   if (!stmt)
     return FALSE;
-  bind_filter(stmt, filter);
+  ll_store_bind_filter(stmt, filter);
   ll_store_bind_text(stmt, FILTER_PARAMS + 1, v->stats.step_id);
   ll_store_bind_text(stmt, FILTER_PARAMS + 2, v->stats.name);
   sqlite3_bind_int(stmt, FILTER_PARAMS + 3, (int) v->stats.lane);
@@ -322,7 +315,7 @@ ll_store_measurement_values(LlStore *store, const LlRunFilter *filter, const cha
   v->stats.low = v->stats.high = NAN;
   v->values = g_array_new(FALSE, FALSE, sizeof(double));
   gpointer data[] = { (gpointer) filter, v };
-  if (!read_snapshot(store, measurement_values, data, error)) {
+  if (!ll_store_read_snapshot(store, measurement_values, data, error)) {
     ll_measurement_values_free(v);
     return NULL;
   }
@@ -353,10 +346,9 @@ close_unit(LlYieldGroup *g, LlOutcome last)
     g->units_passed++;
 }
 
-static gboolean
-yields(LlStore *store, gpointer data, GError **error)
+gboolean
+ll_store_read_yields(LlStore *store, const LlRunFilter *f, LlYieldBy by, GPtrArray *groups, GError **error)
 {
-  Yields *q = data;
   static const char *const sql[] = {
     [LL_YIELD_ALL] = "SELECT '', r.serial, r.operation, r.outcome FROM runs r WHERE" FILTER
                      " ORDER BY r.serial, r.operation, r.started_utc, r.id",
@@ -367,10 +359,10 @@ yields(LlStore *store, gpointer data, GError **error)
                         " FROM runs r WHERE" FILTER
                         " ORDER BY 1, r.serial, r.operation, r.started_utc, r.id",
   };
-  sqlite3_stmt *stmt = ll_store_stmt(store, sql[q->by], error);
+  sqlite3_stmt *stmt = ll_store_stmt(store, sql[by], error);
   if (!stmt)
     return FALSE;
-  bind_filter(stmt, q->filter);
+  ll_store_bind_filter(stmt, f);
   LlYieldGroup *g = NULL;
   g_autofree gchar *unit = NULL;
   LlOutcome last = LL_OUTCOME_INCOMPLETE;
@@ -385,7 +377,7 @@ yields(LlStore *store, gpointer data, GError **error)
       close_unit(g, last);
       g = g_new0(LlYieldGroup, 1);
       g->name = g_strdup(name ? name : "");
-      g_ptr_array_add(q->groups, g);
+      g_ptr_array_add(groups, g);
       g_clear_pointer(&unit, g_free);
     }
     g->runs++;
@@ -404,12 +396,19 @@ yields(LlStore *store, gpointer data, GError **error)
   sqlite3_reset(stmt);
   if (rc != SQLITE_DONE)
     return ll_store_sql_error(store, "counting units", error);
-  for (guint i = 0; i < q->groups->len; i++) {
-    LlYieldGroup *y = q->groups->pdata[i];
+  for (guint i = 0; i < groups->len; i++) {
+    LlYieldGroup *y = groups->pdata[i];
     y->yield = (double) y->units_passed / y->units;
     y->first_pass_yield = (double) y->units_first_pass / y->units;
   }
   return TRUE;
+}
+
+static gboolean
+yields(LlStore *store, gpointer data, GError **error)
+{
+  Yields *q = data;
+  return ll_store_read_yields(store, q->filter, q->by, q->groups, error);
 }
 
 GPtrArray *
@@ -417,7 +416,7 @@ ll_store_yield_by(LlStore *store, const LlRunFilter *filter, LlYieldBy by, GErro
 {
   g_return_val_if_fail(by <= LL_YIELD_BY_DAY, NULL);
   Yields q = { filter, by, g_ptr_array_new_with_free_func((GDestroyNotify) ll_yield_group_free) };
-  if (!read_snapshot(store, yields, &q, error)) {
+  if (!ll_store_read_snapshot(store, yields, &q, error)) {
     g_ptr_array_unref(q.groups);
     return NULL;
   }
@@ -438,16 +437,17 @@ typedef struct {
   GPtrArray *bins;
 } Bins;
 
-static gboolean
-bins(LlStore *store, gpointer data, GError **error)
+gboolean
+ll_store_read_bins(LlStore *store, const LlRunFilter *f, const char *order_by, GPtrArray *out,
+                   GError **error)
 {
-  Bins *q = data;
-  sqlite3_stmt *stmt = ll_store_stmt(store,
-    "SELECT r.outcome, r.bin_number, r.bin_name, count(*) FROM runs r WHERE" FILTER
-    " GROUP BY r.outcome, r.bin_number, r.bin_name ORDER BY 4 DESC, r.outcome DESC, r.bin_number", error);
+  g_autofree gchar *sql = g_strconcat("SELECT r.outcome, r.bin_number, r.bin_name, count(*) FROM runs r WHERE"
+                                      FILTER " GROUP BY r.outcome, r.bin_number, r.bin_name ORDER BY ",
+                                      order_by, NULL);
+  sqlite3_stmt *stmt = ll_store_stmt(store, sql, error);
   if (!stmt)
     return FALSE;
-  bind_filter(stmt, q->filter);
+  ll_store_bind_filter(stmt, f);
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     LlBinCount *b = g_new0(LlBinCount, 1);
@@ -458,7 +458,7 @@ bins(LlStore *store, gpointer data, GError **error)
     if (!b->name)
       b->name = g_strdup(ll_outcome_name(b->outcome));
     b->runs = (guint) sqlite3_column_int(stmt, 3);
-    g_ptr_array_add(q->bins, b);
+    g_ptr_array_add(out, b);
   }
   sqlite3_reset(stmt);
   if (rc != SQLITE_DONE)
@@ -466,11 +466,18 @@ bins(LlStore *store, gpointer data, GError **error)
   return TRUE;
 }
 
+static gboolean
+bins(LlStore *store, gpointer data, GError **error)
+{
+  Bins *q = data;
+  return ll_store_read_bins(store, q->filter, "4 DESC, r.outcome DESC, r.bin_number", q->bins, error);
+}
+
 GPtrArray *
 ll_store_bin_pareto(LlStore *store, const LlRunFilter *filter, GError **error)
 {
   Bins q = { filter, g_ptr_array_new_with_free_func((GDestroyNotify) ll_bin_count_free) };
-  if (!read_snapshot(store, bins, &q, error)) {
+  if (!ll_store_read_snapshot(store, bins, &q, error)) {
     g_ptr_array_unref(q.bins);
     return NULL;
   }

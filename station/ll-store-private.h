@@ -54,3 +54,32 @@ GDateTime *ll_store_column_time(sqlite3_stmt *stmt, int column);
 
 /* The outcome named @name ("PASS"...); FALSE when none. */
 gboolean ll_store_outcome_from_name(const char *name, LlOutcome *out);
+
+/* ---- selecting runs (ll-store-browse.c) ---- */
+
+/* The finished runs an LlRunFilter selects, as SQL on runs aliased r, with
+ * parameters ?1 to ?LL_STORE_FILTER_PARAMS: ?1-?6 the LlStatsFilter (from,
+ * to, lot, station, sequence, with reference runs), ?7 a serial prefix, ?8
+ * an outcome, ?9 a bin. Bind them with ll_store_bind_filter(). */
+#define LL_STORE_FILTER_SQL \
+  " r.outcome IS NOT NULL AND (?1 IS NULL OR r.started_utc >= ?1) AND (?2 IS NULL OR r.started_utc < ?2)" \
+  " AND (?3 IS NULL OR r.lot = ?3) AND (?4 IS NULL OR r.station_id = ?4) AND (?5 IS NULL OR r.operation = ?5)" \
+  " AND (?6 OR r.purpose = 'unit') AND (?7 IS NULL OR substr(r.serial, 1, length(?7)) = ?7)" \
+  " AND (?8 IS NULL OR r.outcome = ?8) AND (?9 IS NULL OR r.bin_number = ?9)"
+#define LL_STORE_FILTER_PARAMS 9
+/* @f may be NULL: every finished unit run. */
+void ll_store_bind_filter(sqlite3_stmt *stmt, const LlRunFilter *f);
+
+/* Runs @body (which reads with the lock held) in one read transaction, so
+ * its parts agree while a station goes on recording. */
+typedef gboolean (*LlStoreReadFunc)(LlStore *store, gpointer data, GError **error);
+gboolean ll_store_read_snapshot(LlStore *store, LlStoreReadFunc body, gpointer data, GError **error);
+
+/* With the lock held: the LlYieldGroup*s of the runs @f selects, grouped
+ * @by, into @groups; their LlBinCount*s into @bins, in the order @order_by
+ * (an SQL ORDER BY clause over r.outcome, r.bin_number, r.bin_name and
+ * column 4, the count). */
+gboolean ll_store_read_yields(LlStore *store, const LlRunFilter *f, LlYieldBy by, GPtrArray *groups,
+                              GError **error);
+gboolean ll_store_read_bins(LlStore *store, const LlRunFilter *f, const char *order_by, GPtrArray *bins,
+                            GError **error);

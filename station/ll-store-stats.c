@@ -8,23 +8,12 @@
  * Cpk's moving ranges need: ll-stats.h, the lot report's order); Cpk and
  * Ppk are against the limits as written (not tightened
  * by a guard band), in the value's unit, and only when every value of the
- * group was judged against the same limits. */
+ * group was judged against the same limits. The runs selected, their
+ * yields and bins are read as the Quality screen's browser reads them
+ * (ll-store-browse.c, LL_STORE_FILTER_SQL). */
 #include "ll-store-private.h"
 
 #include <math.h>
-
-#define FILTER \
-  " r.outcome IS NOT NULL AND (?1 IS NULL OR r.started_utc >= ?1) AND (?2 IS NULL OR r.started_utc < ?2)" \
-  " AND (?3 IS NULL OR r.lot = ?3) AND (?4 IS NULL OR r.station_id = ?4) AND (?5 IS NULL OR r.operation = ?5)" \
-  " AND (?6 OR r.purpose = 'unit')"
-
-static void
-bin_count_free(gpointer p)
-{
-  LlBinCount *b = p;
-  g_free(b->name);
-  g_free(b);
-}
 
 static void
 measurement_stats_free(gpointer p)
@@ -46,85 +35,32 @@ ll_stats_free(LlStats *s)
   g_free(s);
 }
 
-static void
-bind_filter(sqlite3_stmt *stmt, const LlStatsFilter *f)
-{
-  sqlite3_bind_int(stmt, 6, f && f->with_reference);
-  if (!f)
-    return;
-  ll_store_bind_time(stmt, 1, f->from);
-  ll_store_bind_time(stmt, 2, f->to);
-  ll_store_bind_text(stmt, 3, f->lot);
-  ll_store_bind_text(stmt, 4, f->station_id);
-  ll_store_bind_text(stmt, 5, f->operation);
-}
-
-/* Runs, units and yields. */
+/* Runs, units and yields (one group of all the runs), runs by outcome
+ * and bin. */
 static gboolean
-count_units(LlStore *store, const LlStatsFilter *f, LlStats *s, GError **error)
+count_runs(LlStore *store, const LlRunFilter *f, LlStats *s, GError **error)
 {
-  sqlite3_stmt *stmt = ll_store_stmt(store,
-    "SELECT r.serial, r.operation, r.outcome FROM runs r WHERE" FILTER
-    " ORDER BY r.serial, r.operation, r.started_utc, r.id", error);
-  if (!stmt)
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func((GDestroyNotify) ll_yield_group_free);
+  if (!ll_store_read_yields(store, f, LL_YIELD_ALL, groups, error) ||
+      !ll_store_read_bins(store, f,
+                          "CASE r.outcome WHEN 'PASS' THEN 0 WHEN 'FAIL' THEN 1 WHEN 'ERROR' THEN 2"
+                          " WHEN 'ABORTED' THEN 3 ELSE 4 END, r.bin_number, r.bin_name",
+                          s->bins, error))
     return FALSE;
-  bind_filter(stmt, f);
-  g_autofree gchar *unit = NULL;
-  LlOutcome last = LL_OUTCOME_INCOMPLETE;
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    g_autofree gchar *key = g_strdup_printf("%s\x1f%s", sqlite3_column_text(stmt, 0), sqlite3_column_text(stmt, 1));
-    LlOutcome o = LL_OUTCOME_INCOMPLETE;
-    ll_store_outcome_from_name((const char *) sqlite3_column_text(stmt, 2), &o);
-    s->runs++;
-    s->outcomes[o]++;
-    if (g_strcmp0(key, unit)) {
-      if (unit && last == LL_OUTCOME_PASS)
-        s->units_passed++;
-      g_free(unit);
-      unit = g_steal_pointer(&key);
-      s->units++;
-      if (o == LL_OUTCOME_PASS)
-        s->units_first_pass++;
-    }
-    last = o;
+  s->yield = s->first_pass_yield = NAN;
+  if (groups->len) {
+    const LlYieldGroup *all = groups->pdata[0];
+    s->runs = all->runs;
+    s->units = all->units;
+    s->units_passed = all->units_passed;
+    s->units_first_pass = all->units_first_pass;
+    s->yield = all->yield;
+    s->first_pass_yield = all->first_pass_yield;
   }
-  if (unit && last == LL_OUTCOME_PASS)
-    s->units_passed++;
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return ll_store_sql_error(store, "counting units", error);
-  s->yield = s->units ? (double) s->units_passed / s->units : NAN;
-  s->first_pass_yield = s->units ? (double) s->units_first_pass / s->units : NAN;
-  return TRUE;
-}
-
-static gboolean
-count_bins(LlStore *store, const LlStatsFilter *f, LlStats *s, GError **error)
-{
-  sqlite3_stmt *stmt = ll_store_stmt(store,
-    "SELECT r.outcome, r.bin_number, r.bin_name, count(*) FROM runs r WHERE" FILTER
-    " GROUP BY r.outcome, r.bin_number, r.bin_name"
-    " ORDER BY CASE r.outcome WHEN 'PASS' THEN 0 WHEN 'FAIL' THEN 1 WHEN 'ERROR' THEN 2"
-    " WHEN 'ABORTED' THEN 3 ELSE 4 END, r.bin_number, r.bin_name", error);
-  if (!stmt)
-    return FALSE;
-  bind_filter(stmt, f);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    LlBinCount *b = g_new0(LlBinCount, 1);
-    b->outcome = LL_OUTCOME_INCOMPLETE;
-    ll_store_outcome_from_name((const char *) sqlite3_column_text(stmt, 0), &b->outcome);
-    b->number = (guint) sqlite3_column_int(stmt, 1);
-    b->name = ll_store_column_text(stmt, 2);
-    if (!b->name)
-      b->name = g_strdup(ll_outcome_name(b->outcome));
-    b->runs = (guint) sqlite3_column_int(stmt, 3);
-    g_ptr_array_add(s->bins, b);
+  for (guint i = 0; i < s->bins->len; i++) {
+    const LlBinCount *b = s->bins->pdata[i];
+    s->outcomes[b->outcome] += b->runs;
   }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return ll_store_sql_error(store, "counting bins", error);
   return TRUE;
 }
 
@@ -166,15 +102,15 @@ same(double a, double b)
 }
 
 static gboolean
-summarize_measurements(LlStore *store, const LlStatsFilter *f, LlStats *s, GError **error)
+summarize_measurements(LlStore *store, const LlRunFilter *f, LlStats *s, GError **error)
 {
   sqlite3_stmt *stmt = ll_store_stmt(store,
     "SELECT m.step_id, m.name, m.lane, m.unit, m.corrected_value, m.limit_low, m.limit_high,"
     " m.limit_unit, m.limit_name FROM measurements m JOIN runs r ON r.id = m.run_id"
-    " WHERE m.value_type = 'number' AND" FILTER " ORDER BY r.started_utc, r.id, m.id", error);
+    " WHERE m.value_type = 'number' AND" LL_STORE_FILTER_SQL " ORDER BY r.started_utc, r.id, m.id", error);
   if (!stmt)
     return FALSE;
-  bind_filter(stmt, f);
+  ll_store_bind_filter(stmt, f);
   g_autoptr(GHashTable) groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
   g_autoptr(GPtrArray) order = g_ptr_array_new();
   int rc;
@@ -224,18 +160,26 @@ summarize_measurements(LlStore *store, const LlStatsFilter *f, LlStats *s, GErro
   return TRUE;
 }
 
+typedef struct {
+  LlRunFilter filter;
+  LlStats *stats;
+} Query;
+
+static gboolean
+read_stats(LlStore *store, gpointer data, GError **error)
+{
+  Query *q = data;
+  return count_runs(store, &q->filter, q->stats, error) && summarize_measurements(store, &q->filter, q->stats, error);
+}
+
 LlStats *
 ll_store_stats(LlStore *store, const LlStatsFilter *filter, GError **error)
 {
   g_autoptr(LlStats) s = g_new0(LlStats, 1);
-  s->bins = g_ptr_array_new_with_free_func(bin_count_free);
+  s->bins = g_ptr_array_new_with_free_func((GDestroyNotify) ll_bin_count_free);
   s->measurements = g_ptr_array_new_with_free_func(measurement_stats_free);
-  g_rec_mutex_lock(&store->lock);
-  /* one read transaction: the three answers agree with each other even
-   * while a station writes */
-  gboolean ok = ll_store_exec(store, "BEGIN", error) && count_units(store, filter, s, error) &&
-                count_bins(store, filter, s, error) && summarize_measurements(store, filter, s, error);
-  ll_store_rollback(store);
-  g_rec_mutex_unlock(&store->lock);
-  return ok ? g_steal_pointer(&s) : NULL;
+  /* one read transaction: the answers agree with each other even while a
+   * station writes */
+  Query q = { { .base = filter ? *filter : (LlStatsFilter) { 0 } }, s };
+  return ll_store_read_snapshot(store, read_stats, &q, error) ? g_steal_pointer(&s) : NULL;
 }
